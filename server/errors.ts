@@ -73,7 +73,7 @@ export function isAppError(err: unknown): err is DeskprovError {
   return (
     err instanceof Error &&
     typeof (err as { code?: unknown }).code === 'string' &&
-    (err as { code: string }).code in table
+    ((err as unknown as { code: string }).code in table)
   );
 }
 

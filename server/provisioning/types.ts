@@ -154,3 +154,29 @@ export interface Identification {
   uaMac?: string;
   firmware?: string;
 }
+
+/** The loaded, validated catalogue of models (built from firmware-profiles/). */
+export interface Catalog {
+  get(id: string): ModelProfile | undefined;
+  all(): readonly ModelProfile[];
+  /** Ids close to an unknown one (edit distance / same vendor), best first, for error messages. */
+  closeMatches(id: string, limit?: number): string[];
+  /** Changes whenever any model file changes: part of every render cache key. */
+  revision: string;
+}
+
+/**
+ * What an admin-edited profile may set (stored as JSON, validated by the API). Everything is
+ * optional: resolution merges defaults ← model ← site ← profile chain ← binding ← device.
+ */
+export interface ProfileSettings {
+  time?: { ntp?: string; timezone?: string };
+  network?: { lldp?: boolean; vlan?: number };
+  sip?: { transport?: Transport; port?: number };
+  keys?: LineKey[];
+  language?: string;
+  /** Firmware pinned per model id (`yealink/t54w`): the file must exist in the firmware store. */
+  firmware?: Record<string, { version: string; file: string }>;
+  /** Raw vendor keys per dialect id (`yealink`, `poly`, …), applied last. */
+  raw?: Record<string, Record<string, string>>;
+}
