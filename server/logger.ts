@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { destination as pinoDestination, pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.ts';
 
 /**
@@ -78,6 +78,6 @@ export function createLogger(options: { level: LogLevel; destination?: Destinati
       redact: { paths: REDACTED_PATHS, censor: CENSOR },
       serializers: { req: serializeRequest as (req: unknown) => Record<string, unknown> },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? pinoDestination({ dest: 1, sync: false }),
   );
 }
