@@ -1,0 +1,49 @@
+import type { CivicAddress } from './civic-address.ts';
+import type { LldpId } from './network-map.ts';
+
+/**
+ * The location a switch announces in LLDP-MED (ANSI/TIA-1057 Location Identification TLV), with
+ * civic fields already named as in RFC 5139 (the agent maps lldpd's CAtype names).
+ */
+export type MedLocation =
+  | { format: 'civic'; civic: Partial<CivicAddress> }
+  | { format: 'elin'; elin: string }
+  | { format: 'coordinates'; latitude: string; longitude: string };
+
+/** What LLDP tells the device about the switch port it is plugged into. */
+export interface LldpEvidence {
+  chassisId: LldpId;
+  portId: LldpId;
+  sysName?: string;
+  portDescription?: string;
+  medLocation?: MedLocation;
+}
+
+/** Network evidence of one report (CONTRACT.md `POST /api/v1/agent/reports` `network`). */
+export interface NetworkEvidence {
+  /** `<address>/<prefix>`. */
+  ip?: string;
+  gateway?: string;
+  gatewayMac?: string;
+  bssid?: string;
+  lldp?: LldpEvidence;
+}
+
+/** SIP registration state as the agent saw it. */
+export interface SipState {
+  registered: boolean;
+  registrar?: string;
+  lastError?: string;
+}
+
+/** One agent report: the body of `POST /api/v1/agent/reports`. Shared by agent and server. */
+export interface AgentReport {
+  /** Idempotency key: a replayed report with the same id is accepted once. */
+  id: string;
+  /** ISO 8601 time the agent made the report. */
+  at: string;
+  firmware?: string;
+  configRevision?: string;
+  sip?: SipState;
+  network?: NetworkEvidence;
+}
