@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkEvidence } from '../../../server/domain/e911-evidence.ts';
-import { resolveLocation, resolutionChanged } from '../../../server/domain/e911-resolution.ts';
+import { resolveLocation, resolutionChanged, type DeviceLocationFallbacks } from '../../../server/domain/e911-resolution.ts';
 import {
   normaliseNetworkMapEntry,
   type NetworkMapEntry,
@@ -32,10 +32,10 @@ const lldp = (chassis: string, port: string, type = 'mac') => ({
   portId: { type: 'ifname', value: port },
 });
 
-const NONE = { assignedLocationId: null, siteDefaultLocationId: null };
-const FALLBACKS = { assignedLocationId: 'assigned-desk', siteDefaultLocationId: 'site-default' };
+const NONE: DeviceLocationFallbacks = { assignedLocationId: null, siteDefaultLocationId: null };
+const FALLBACKS: DeviceLocationFallbacks = { assignedLocationId: 'assigned-desk', siteDefaultLocationId: 'site-default' };
 
-const cases: Array<{ title: string; evidence: NetworkEvidence | undefined; device?: typeof NONE; want: [string | null, string | null, boolean] }> = [
+const cases: Array<{ title: string; evidence: NetworkEvidence | undefined; device?: DeviceLocationFallbacks; want: [string | null, string | null, boolean] }> = [
   { title: 'an exact BSSID wins over everything else', evidence: { bssid: '00:1A:2B:3C:4D:5E', lldp: lldp('00:00:5e:00:53:01', 'Gi1/0/1'), ip: '10.20.30.4/24' }, want: ['ap-exact', 'bssid', false] },
   { title: 'a BSSID inside a one-digit wildcard matches it', evidence: { bssid: '00-1a-2b-3c-4e-6f' }, want: ['ap-wild1', 'bssid', false] },
   { title: 'a BSSID inside a two-digit wildcard matches it', evidence: { bssid: '001a2b3c4fa0' }, want: ['ap-wild2', 'bssid', false] },
