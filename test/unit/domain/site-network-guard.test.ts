@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { networkGuard, parseSourceAddress, unionGuard } from '../../../server/domain/site-network-guard.ts';
+
+describe('site network guard', () => {
+  it('allows addresses inside an IPv4 network and refuses those outside', () => {
+    const guard = networkGuard(['10.1.0.0/16']);
+    expect(guard.allows('10.1.2.3')).toBe(true);
+    expect(guard.allows('10.2.0.1')).toBe(false);
+  });
+
+  it('matches IPv4-mapped IPv6 sources against IPv4 networks', () => {
+    const guard = networkGuard(['192.168.5.0/24']);
+    expect(guard.allows('::ffff:192.168.5.20')).toBe(true);
+    expect(guard.allows('::ffff:192.168.6.20')).toBe(false);
+  });
+
+  it('matches IPv6 sources against IPv6 networks only', () => {
+    const guard = networkGuard(['2001:db8:10::/48', '10.0.0.0/8']);
+    expect(guard.allows('2001:db8:10::42')).toBe(true);
+    expect(guard.allows('[2001:db8:10::42]')).toBe(true);
+    expect(guard.allows('2001:db8:11::1')).toBe(false);
+    expect(guard.allows('::1')).toBe(false);
+  });
+
+  it('refuses anything that is not an address', () => {
+    const guard = networkGuard(['0.0.0.0/0']);
+    expect(guard.allows('not-an-ip')).toBe(false);
+    expect(guard.allows('')).toBe(false);
+    expect(parseSourceAddress('999.1.1.1')).toBeNull();
+  });
+
+  it('is open when no network is declared, and the union covers every site', () => {
+    expect(networkGuard([]).open).toBe(true);
+    expect(networkGuard([]).allows('203.0.113.9')).toBe(true);
+    const union = unionGuard([{ networks: ['10.1.0.0/16'] }, { networks: ['fd00::/8'] }]);
+    expect(union.allows('10.1.0.1')).toBe(true);
+    expect(union.allows('fd12::1')).toBe(true);
+    expect(union.allows('172.16.0.1')).toBe(false);
+  });
+
+  it('ignores an unparseable entry without opening the guard', () => {
+    const guard = networkGuard(['garbage', '10.0.0.0/8']);
+    expect(guard.open).toBe(false);
+    expect(guard.allows('10.9.9.9')).toBe(true);
+    expect(guard.allows('11.0.0.1')).toBe(false);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { canonicalJson, inputRevision, type RevisionInput } from '../../../server/provisioning/input-revision.ts';
+import type { CanonicalSettings } from '../../../server/provisioning/types.ts';
+
+const settings: CanonicalSettings = {
+  lines: [{ index: 1, enabled: true, extension: '1001', authUser: '1001', secret: 's', displayName: 'A', label: '1001', registrar: 'pbx', port: 5060, transport: 'udp' }],
+  time: { ntp: 'pool.ntp.org', timezone: 'UTC' },
+  provisioning: { url: 'http://p/' },
+  status: { eventUrl: 'http://p/e' },
+  network: { lldp: true },
+  keys: [],
+  raw: {},
+  language: 'en',
+};
+
+const base: RevisionInput = { catalogRevision: 'c1', rendererVersion: 'r1', modelId: 'yealink/t54w', fileName: '0015651234ab.cfg', mac: '0015651234ab', settings };
+
+describe('input revision', () => {
+  it('is stable regardless of key order', () => {
+    const reordered = { settings: { ...settings, raw: {}, language: 'en' }, mac: base.mac, fileName: base.fileName, modelId: base.modelId, rendererVersion: 'r1', catalogRevision: 'c1' };
+    expect(inputRevision(reordered)).toBe(inputRevision(base));
+    expect(inputRevision(base)).toMatch(/^[0-9a-f]{32}$/);
+    expect(canonicalJson({ b: 1, a: [2, { d: undefined, c: null }] })).toBe('{"a":[2,{"c":null}],"b":1}');
+  });
+
+  it('changes when any input that affects bytes changes', () => {
+    const r = inputRevision(base);
+    expect(inputRevision({ ...base, catalogRevision: 'c2' })).not.toBe(r);
+    expect(inputRevision({ ...base, rendererVersion: 'r2' })).not.toBe(r);
+    expect(inputRevision({ ...base, fileName: 'y000000000000.boot' })).not.toBe(r);
+    expect(inputRevision({ ...base, settings: { ...settings, provisioning: { url: 'http://q/' } } })).not.toBe(r);
+    expect(inputRevision({ ...base, directory: [{ name: 'A', extension: '1' }] })).not.toBe(r);
+  });
+
+  it('differs for any two different display names (property)', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        fc.pre(a !== b);
+        const with_ = (name: string) => inputRevision({ ...base, settings: { ...settings, lines: [{ ...settings.lines[0]!, displayName: name }] } });
+        return with_(a) !== with_(b);
+      }),
+    );
+  });
+});

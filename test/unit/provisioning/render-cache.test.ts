@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { RenderCache } from '../../../server/provisioning/render-cache.ts';
+
+const file = (text: string) => ({ body: Buffer.from(text), contentType: 'text/plain', etag: `"${text}"` });
+
+describe('render cache', () => {
+  it('returns a file only for the revision it was stored under and counts hits and misses', () => {
+    const cache = new RenderCache();
+    cache.set('d1', 'a.cfg', 'r1', file('one'));
+    expect(cache.get('d1', 'a.cfg', 'r1')?.body.toString()).toBe('one');
+    expect(cache.get('d1', 'a.cfg', 'r2')).toBeUndefined();
+    expect(cache.get('d2', 'a.cfg', 'r1')).toBeUndefined();
+    expect([cache.hits, cache.misses]).toEqual([1, 2]);
+  });
+
+  it('replaces the old revision of a device file at once', () => {
+    const cache = new RenderCache();
+    cache.set('d1', 'a.cfg', 'r1', file('one'));
+    cache.set('d1', 'a.cfg', 'r2', file('two!'));
+    expect(cache.size).toBe(1);
+    expect(cache.bytes).toBe(4);
+    expect(cache.get('d1', 'a.cfg', 'r1')).toBeUndefined();
+  });
+
+  it('evicts the least recently used entries past the entry and byte limits', () => {
+    const cache = new RenderCache({ maxEntries: 2, maxBytes: 10 });
+    cache.set('d1', 'f', 'r', file('aaa'));
+    cache.set('d2', 'f', 'r', file('bbb'));
+    cache.get('d1', 'f', 'r');
+    cache.set('d3', 'f', 'r', file('ccc'));
+    expect(cache.get('d2', 'f', 'r')).toBeUndefined();
+    expect(cache.get('d1', 'f', 'r')).toBeDefined();
+    cache.set('d4', 'f', 'r', file('dddddddd'));
+    expect(cache.bytes).toBeLessThanOrEqual(10);
+    cache.set('d5', 'f', 'r', file('x'.repeat(11)));
+    expect(cache.get('d5', 'f', 'r')).toBeUndefined();
+  });
+
+  it('forgets every file of one device', () => {
+    const cache = new RenderCache();
+    cache.set('d1', 'a', 'r', file('1'));
+    cache.set('d1', 'b', 'r', file('2'));
+    cache.set('d10', 'a', 'r', file('3'));
+    cache.forgetDevice('d1');
+    expect(cache.size).toBe(1);
+    expect(cache.get('d10', 'a', 'r')).toBeDefined();
+  });
+});
