@@ -1,0 +1,115 @@
+import { appError } from '../errors.ts';
+import type {
+  CanonicalSettings,
+  Dialect,
+  LineKey,
+  LineSettings,
+  ModelFile,
+  ModelProfile,
+  RenderInput,
+  RenderedFile,
+} from './types.ts';
+
+/**
+ * What every dialect module shares: template dispatch, the model's line/key caps, file names with
+ * placeholders, event URLs and content types. No vendor knowledge lives here.
+ */
+
+export const TEXT_PLAIN = 'text/plain; charset=utf-8';
+export const TEXT_XML = 'text/xml; charset=utf-8';
+
+/**
+ * Year whose DST rules are rendered when the caller gives none. Rendering must not read the
+ * clock (same input, same bytes); the pipeline passes `referenceYear` from its `now`.
+ */
+export const DEFAULT_REFERENCE_YEAR = 2026;
+
+export type TemplateFn = (input: RenderInput) => RenderedFile;
+
+/** Builds a {@link Dialect} from a map of template name → renderer. */
+export function defineDialect(id: string, templates: Record<string, TemplateFn>): Dialect {
+  return {
+    id,
+    templates: Object.keys(templates),
+    render(input: RenderInput): RenderedFile {
+      const fn = Object.hasOwn(templates, input.file.template) ? templates[input.file.template] : undefined;
+      if (fn === undefined) {
+        throw appError('NOT_FOUND', `Dialect "${id}" has no template "${input.file.template}"`, {
+          field: 'file.template',
+        });
+      }
+      return fn(input);
+    },
+  };
+}
+
+export function textFile(text: string): RenderedFile {
+  return { body: Buffer.from(text, 'utf8'), contentType: TEXT_PLAIN };
+}
+
+export function xmlFile(text: string): RenderedFile {
+  return { body: Buffer.from(text, 'utf8'), contentType: TEXT_XML };
+}
+
+/** Lines the model can hold (index ≤ `model.lines`), by index. */
+export function linesFor(input: RenderInput): LineSettings[] {
+  return input.settings.lines
+    .filter((l) => l.index >= 1 && l.index <= input.model.lines)
+    .sort((a, b) => a.index - b.index);
+}
+
+/** Programmable keys the model has (index ≤ `model.keys`), by index. */
+export function keysFor(input: RenderInput): LineKey[] {
+  return input.settings.keys
+    .filter((k) => k.index >= 1 && k.index <= input.model.keys)
+    .sort((a, b) => a.index - b.index);
+}
+
+/** The MAC of a per-device file; a device template without one is a caller bug. */
+export function requireMac(input: RenderInput): string {
+  if (input.mac === undefined) {
+    throw appError('BAD_REQUEST', `Template "${input.file.template}" needs a device MAC`, {
+      field: 'mac',
+    });
+  }
+  return input.mac;
+}
+
+export function referenceYear(input: RenderInput): number {
+  return input.referenceYear ?? DEFAULT_REFERENCE_YEAR;
+}
+
+/** Expands `{mac}`, `{MAC}`, `{model}`, `{MODEL}` in a catalogue file name. */
+export function expandName(name: string, model: ModelProfile, mac?: string): string {
+  let out = name.replaceAll('{model}', model.modelToken.toLowerCase());
+  out = out.replaceAll('{MODEL}', model.modelToken.toUpperCase());
+  if (mac !== undefined) {
+    out = out.replaceAll('{mac}', mac.toLowerCase()).replaceAll('{MAC}', mac.toUpperCase());
+  }
+  return out;
+}
+
+/** The model's first file of a kind (optionally with a given template). */
+export function fileOfKind(
+  model: ModelProfile,
+  kind: ModelFile['kind'],
+  template?: string,
+): ModelFile | undefined {
+  return model.files.find((f) => f.kind === kind && (template === undefined || f.template === template));
+}
+
+/** `<eventUrl>?<query>`: the status endpoint with a vendor's own variables in the query. */
+export function eventUrl(settings: CanonicalSettings, query: string): string {
+  return `${settings.status.eventUrl}?${query}`;
+}
+
+/** Host part of the provisioning URL, for vendors that take host and path apart. */
+export function splitUrl(url: string): { scheme: string; hostPath: string } {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(url);
+  return m === null ? { scheme: 'http', hostPath: url } : { scheme: (m[1] as string).toLowerCase(), hostPath: m[2] as string };
+}
+
+/** `1`/`0` flags most vendors use. */
+export function flag(on: boolean): string {
+  return on ? '1' : '0';
+}
