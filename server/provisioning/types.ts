@@ -124,6 +124,11 @@ export interface RenderInput {
   settings: CanonicalSettings;
   /** For `directory` files. */
   directory?: DirectoryEntry[];
+  /**
+   * Year whose daylight-saving rules are rendered (time-zone conversion). Optional so rendering
+   * never reads the clock: the pipeline passes its `now`'s year; dialects default to a constant.
+   */
+  referenceYear?: number;
 }
 
 export interface RenderedFile {
