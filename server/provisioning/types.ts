@@ -46,6 +46,11 @@ export interface ModelProfile {
     patterns: string[];
     /** Real User-Agent strings this model sends; also the test table of the patterns. */
     samples: string[];
+    /**
+     * Optional, parallel to `samples`: where each sample comes from (a source key of VENDORS.md),
+     * or `synthetic` when it was built from the vendor's documented format, not seen on the wire.
+     */
+    sampleSources?: string[];
   };
   /** Number of SIP accounts (lines) and programmable keys the model has. */
   lines: number;
@@ -56,6 +61,8 @@ export interface ModelProfile {
   dhcpVendorClass?: string;
   /** MAC prefixes (OUI, 6 lowercase hex) the vendor ships this model with. */
   oui: string[];
+  /** Optional: caveats about facts in this file that are not verified against a source. */
+  notes?: string[];
 }
 
 export type Transport = 'udp' | 'tcp' | 'tls';
@@ -158,6 +165,12 @@ export interface Identification {
   /** From the UA, when it carries them. */
   uaMac?: string;
   firmware?: string;
+  /**
+   * Optional: every (model, file) the name matched after UA narrowing, in catalogue order, each
+   * with its own canonical name. Shared names (`{mac}.cfg`: Yealink, Poly, Fanvil, Aastra) give
+   * several; `vendor`, `file` and `canonicalName` above are those of the first.
+   */
+  candidates?: Array<{ model: ModelProfile; file: ModelFile; canonicalName: string }>;
 }
 
 /** The loaded, validated catalogue of models (built from firmware-profiles/). */

@@ -1,0 +1,46 @@
+import { tryParseMac } from '../domain/mac-address.ts';
+import type { ModelProfile } from './types.ts';
+
+/**
+ * User-Agent matching: an ordered list of (model, pattern), first match wins. Each model's
+ * patterns and real samples live in its catalogue file (`userAgent`), and the samples are the
+ * test table of the patterns (STYLE.md §3). Patterns are compiled case-insensitive; they may
+ * capture `mac` (any spelling `tryParseMac` accepts) and `firmware`.
+ */
+export interface UaRule {
+  modelId: string;
+  source: string;
+  re: RegExp;
+}
+
+export interface UaMatch {
+  /** The model whose pattern matched first, plus any model declaring the very same pattern. */
+  modelIds: string[];
+  /** MAC from the UA, canonical 12 lowercase hex. */
+  mac?: string;
+  firmware?: string;
+}
+
+/** Longest UA looked at: real ones are under 200 characters; this bounds regex work per request. */
+export const MAX_USER_AGENT_LENGTH = 512;
+
+/** Rules in the order given (the catalogue passes its models in vendor order). */
+export function compileUaRules(models: readonly ModelProfile[]): UaRule[] {
+  return models.flatMap((m) => m.userAgent.patterns.map((source) => ({ modelId: m.id, source, re: new RegExp(source, 'i') })));
+}
+
+export function matchUserAgent(rules: readonly UaRule[], userAgent: string | undefined): UaMatch | null {
+  if (userAgent === undefined || userAgent.length === 0 || userAgent.length > MAX_USER_AGENT_LENGTH) return null;
+  for (const rule of rules) {
+    const m = rule.re.exec(userAgent);
+    if (m === null) continue;
+    const modelIds = [...new Set(rules.filter((r) => r.source === rule.source).map((r) => r.modelId))];
+    const out: UaMatch = { modelIds };
+    const mac = m.groups?.mac === undefined ? null : tryParseMac(m.groups.mac);
+    if (mac !== null) out.mac = mac;
+    const firmware = m.groups?.firmware;
+    if (firmware !== undefined && firmware.length > 0) out.firmware = firmware;
+    return out;
+  }
+  return null;
+}

@@ -1,0 +1,57 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readCatalog } from '../../server/io/read-catalog.ts';
+import { DIALECT_TEMPLATES, catalogJsonSchemaText } from '../../server/provisioning/catalog-schema.ts';
+import { renderFileName } from '../../server/provisioning/file-pattern.ts';
+
+// The one unit test that reads disk: the shipped catalogue itself is what it checks (STYLE.md §3).
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const profilesDir = join(root, 'firmware-profiles');
+const catalog = readCatalog(profilesDir);
+
+describe('the shipped firmware-profiles catalogue', () => {
+  it('loads every model file against the schema and its cross-checks', () => {
+    expect(catalog.all().length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('covers at least ten dialect families', () => {
+    const dialects = new Set(catalog.all().map((m) => m.dialect));
+    expect(dialects.size).toBeGreaterThanOrEqual(10);
+    for (const d of dialects) expect(Object.keys(DIALECT_TEMPLATES)).toContain(d);
+  });
+
+  it('keeps firmware-profiles/schema.json equal to the TypeBox schema it is generated from', () => {
+    expect(readFileSync(join(profilesDir, 'schema.json'), 'utf8')).toBe(catalogJsonSchemaText());
+  });
+
+  it('has a templates folder for the dialect of every model', () => {
+    for (const m of catalog.all()) {
+      const dir = join(root, 'templates', m.dialect);
+      expect(existsSync(dir) && statSync(dir).isDirectory(), `${m.id}: templates/${m.dialect}/`).toBe(true);
+    }
+  });
+
+  it('gives every model at least one file that carries its secrets under a per-device name', () => {
+    for (const m of catalog.all()) {
+      const device = m.files.filter((f) => f.kind === 'device');
+      expect(device.length, m.id).toBeGreaterThan(0);
+      for (const f of device) expect(renderFileName(f.name, m.modelToken, '001565aabbcc'), m.id).toMatch(/001565aabbcc/i);
+    }
+  });
+
+  it('marks the source of every User-Agent sample', () => {
+    for (const m of catalog.all()) {
+      expect(m.userAgent.sampleSources?.length ?? 0, m.id).toBe(m.userAgent.samples.length);
+    }
+  });
+
+  it('pins firmware only with a file name and a version, and a digest only when it is a real sha256', () => {
+    for (const m of catalog.all().filter((x) => x.firmware !== undefined)) {
+      expect(m.firmware?.file.length, m.id).toBeGreaterThan(0);
+      expect(m.firmware?.version.length, m.id).toBeGreaterThan(0);
+      if (m.firmware?.sha256 !== undefined) expect(m.firmware.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+});
