@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { UsageError } from '../context.ts';
+import { parseConfig, systemFacts, type ConfigFlags } from '../../config.ts';
+import type { CliIo } from '../output.ts';
+
+/** Thrown when the configuration is invalid; runCli exits with code 2 after the messages. */
+export class ConfigRejected extends UsageError {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigRejected';
+  }
+}
+
+/**
+ * `deskprov serve`: settings from flags, then DESKPROV_* environment, then defaults
+ * (CONTRACT.md "Start and configuration"). Resolves when the server has shut down.
+ */
+export function serveCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('run the provisioning server')
+    .option('--data <dir>', 'data folder (DESKPROV_DATA, default ./data)')
+    .option('--http <host:port>', 'HTTP listener (DESKPROV_HTTP, default 127.0.0.1:8080)')
+    .option('--https <host:port>', 'HTTPS listener or off (DESKPROV_HTTPS, default off)')
+    .option('--tftp <host:port|off>', 'TFTP listener (DESKPROV_TFTP, default 127.0.0.1:6969)')
+    .option('--public-url <url>', 'base URL phones are told to use (DESKPROV_PUBLIC_URL)')
+    .option('--discovery <ifaces>', 'interfaces for mDNS and SIP PnP, comma-separated (DESKPROV_DISCOVERY)')
+    .option('--log <level>', 'log level (DESKPROV_LOG, default info)')
+    .action(async (flags: ConfigFlags) => {
+      const result = parseConfig(flags, io.env, systemFacts());
+      if (!result.ok) throw new ConfigRejected(result.errors);
+      // Loaded on demand: the admin commands must not pay for the server's imports.
+      const { serveUntilSignal } = await import('../../main.ts');
+      setExit(await serveUntilSignal(result.config, { print: (line) => io.stderr(`${line}\n`) }));
+    });
+}

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { listenUrl, type Config } from './config.ts';
+import { buildApp, type App, type AppPlugin } from './http/app.ts';
+import { readCatalog } from './io/read-catalog.ts';
+import { createLogger } from './logger.ts';
+import { createServices, type Services } from './services/index.ts';
+import { openDatabase, type Database } from './store/database.ts';
+
+/** The package root: catalogue data ships with the code, wherever the process was started from. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ServeOptions {
+  /** Where the banner and the first-start token go (stderr by default, never the JSON log). */
+  print?: (line: string) => void;
+  logger?: Logger;
+  /** Front ends added by later features (phone files, agent, web console). */
+  extraPlugins?: readonly AppPlugin[];
+}
+
+/** A running server: where it listens and how to stop it. */
+export interface RunningServer {
+  app: App;
+  services: Services;
+  /** The HTTP base URL actually bound (port filled in when `--http` gave port 0). */
+  httpUrl: string;
+  close(): Promise<void>;
+}
+
+function packageVersion(): string {
+  const text = fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+/**
+ * Starts deskprov from one config: database, catalogue, services, housekeeping, HTTP.
+ * HTTPS (`config.https`), TFTP (`config.tftp`) and discovery (`config.discovery`) are started by
+ * their own modules next to the HTTP listener; this function is where they are wired in.
+ */
+export async function serve(config: Config, options: ServeOptions = {}): Promise<RunningServer> {
+  const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const db: Database = openDatabase(path.join(config.dataDir, 'deskprov.db'));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const catalog = readCatalog(path.join(PACKAGE_ROOT, 'firmware-profiles'));
+    const services = createServices({ db, catalog });
+
+    const bootstrap = services.tokens.ensureBootstrap(config.adminToken);
+    if (bootstrap.token !== null) {
+      print('');
+      print('deskprov: first start — the super-admin API token (shown once, stored only as a hash):');
+      print(`  ${bootstrap.token}`);
+      print('');
+    }
+
+    const purge = (): void => {
+      try {
+        const purged = services.retention.purgeExpired();
+        if (purged > 0) logger.info({ purged }, 'purged expired restorable bindings');
+      } catch (err) {
+        logger.error({ err }, 'retention purge failed');
+      }
+    };
+    purge();
+    // The purge must not keep the process alive on its own.
+    timer = setInterval(purge, config.limits.retentionIntervalMs).unref();
+
+    const app = await buildApp({
+      config,
+      services,
+      catalog,
+      logger,
+      version: packageVersion(),
+      ...(options.extraPlugins ? { extraPlugins: options.extraPlugins } : {}),
+    });
+    await app.listen({ host: config.http.host, port: config.http.port });
+    const bound = app.server.address();
+    const port = typeof bound === 'object' && bound !== null ? bound.port : config.http.port;
+    const httpUrl = listenUrl('http', { host: config.http.host, port });
+    if (config.publicUrlDerived && config.http.port === 0) {
+      config.publicUrl = listenUrl('http', { host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, ''), port });
+    }
+
+    print(`deskprov serving on ${httpUrl}`);
+    print(`  phones:  ${config.publicUrl}`);
+    print(`  console: ${httpUrl}ui/`);
+    print(`  API:     ${httpUrl}api/v1 (OpenAPI: ${httpUrl}api/v1/openapi.json)`);
+    logger.info({ http: httpUrl, publicUrl: config.publicUrl, data: config.dataDir }, 'deskprov started');
+
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        clearInterval(timer);
+        await app.close();
+        db.close();
+        logger.flush();
+      })();
+      return closing;
+    };
+    return { app, services, httpUrl, close };
+  } catch (err) {
+    clearInterval(timer);
+    db.close();
+    throw err;
+  }
+}
+
+/**
+ * Runs until SIGTERM or SIGINT, then closes the listeners (in-flight requests finish) and the
+ * database. Resolves with the exit code.
+ */
+export async function serveUntilSignal(config: Config, options: ServeOptions = {}): Promise<number> {
+  const server = await serve(config, options);
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      (options.print ?? ((line: string) => process.stderr.write(`${line}\n`)))(`deskprov: ${signal}, shutting down`);
+      server.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
