@@ -28,6 +28,8 @@ const table = {
   UNKNOWN_MODEL: { status: 422, tftp: 0, message: '%s' },
   EXTENSION_OUT_OF_RANGE: { status: 422, tftp: 0, message: '%s' },
   RESTORE_WINDOW_CLOSED: { status: 422, tftp: 0, message: '%s' },
+  UNKNOWN_REFERENCE: { status: 422, tftp: 0, message: '%s' },
+  IMPORT_REJECTED: { status: 422, tftp: 0, message: '%s' },
   RATE_LIMITED: { status: 429, tftp: 0, message: '%s' },
   INTERNAL: { status: 500, tftp: 0, message: '%s' },
 } as const satisfies Record<string, { status: number; tftp: number; message: string }>;

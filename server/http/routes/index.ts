@@ -1,0 +1,33 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../../services/index.ts';
+import { auditRoutes } from './audit.ts';
+import { deviceRoutes } from './devices.ts';
+import { extensionRoutes } from './extensions.ts';
+import { importRoutes } from './import.ts';
+import { modelRoutes } from './models.ts';
+import { numberRoutes } from './numbers.ts';
+import { profileRoutes } from './profiles.ts';
+import { siteRoutes } from './sites.ts';
+import { tokenRoutes } from './tokens.ts';
+import { userRoutes } from './users.ts';
+
+/**
+ * Every admin resource of `/api/v1` (register with `{ prefix: '/api/v1', services }`). Each route
+ * declares its lowest role in `config.minRole` (default admin); the auth plugin enforces it.
+ */
+export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  for (const routes of [
+    siteRoutes,
+    userRoutes,
+    extensionRoutes,
+    numberRoutes,
+    deviceRoutes,
+    profileRoutes,
+    tokenRoutes,
+    auditRoutes,
+    modelRoutes,
+    importRoutes,
+  ]) {
+    await app.register(routes, { services });
+  }
+};

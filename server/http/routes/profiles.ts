@@ -1,0 +1,86 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ifMatchRevision } from '../../domain/profile.ts';
+import { pageFrom } from '../../services/context.ts';
+import { errors, IdParams, ListOf, PageQuery } from '../schemas/common.ts';
+import {
+  etagOf,
+  IfMatchHeaders,
+  ProfileCreate,
+  ProfilePatch,
+  ProfileView,
+  profileView,
+} from '../schemas/profiles.ts';
+import { actorOf, type RouteOptions } from './actor.ts';
+
+const tags = ['profiles'];
+const writeErrors = errors(400, 401, 403, 404, 409, 412, 422, 428);
+
+/**
+ * Profiles use optimistic concurrency (RFC 9110 §13.1.1): every answer carries `ETag: "<revision>"`
+ * and every change must send it back in `If-Match`; a stale one is 412, a missing one 428.
+ */
+export const profileRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
+  app.post(
+    '/profiles',
+    { schema: { tags, body: ProfileCreate, response: { 201: ProfileView, ...errors(400, 401, 403, 409, 422) } } },
+    async (request, reply) => {
+      const profile = services.profiles.create(actorOf(request), request.body);
+      return reply.code(201).header('etag', etagOf(profile)).send(profileView(profile));
+    },
+  );
+
+  app.get(
+    '/profiles',
+    {
+      config: { minRole: 'installer' },
+      schema: {
+        tags,
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: ListOf(ProfileView), ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const list = services.profiles.list(pageFrom(request.query));
+      return { ...list, items: list.items.map(profileView) };
+    },
+  );
+
+  app.get(
+    '/profiles/:id',
+    { config: { minRole: 'installer' }, schema: { tags, params: IdParams, response: { 200: ProfileView, ...errors(401, 403, 404) } } },
+    async (request, reply) => {
+      const profile = services.profiles.get(request.params.id);
+      return reply.header('etag', etagOf(profile)).send(profileView(profile));
+    },
+  );
+
+  app.patch(
+    '/profiles/:id',
+    { schema: { tags, params: IdParams, headers: IfMatchHeaders, body: ProfilePatch, response: { 200: ProfileView, ...writeErrors } } },
+    async (request, reply) => {
+      const expected = ifMatchRevision(request.headers['if-match']);
+      const profile = services.profiles.update(actorOf(request), request.params.id, expected, request.body);
+      return reply.header('etag', etagOf(profile)).send(profileView(profile));
+    },
+  );
+
+  app.put(
+    '/profiles/:id',
+    { schema: { tags, params: IdParams, headers: IfMatchHeaders, body: ProfileCreate, response: { 200: ProfileView, ...writeErrors } } },
+    async (request, reply) => {
+      const expected = ifMatchRevision(request.headers['if-match']);
+      const profile = services.profiles.update(actorOf(request), request.params.id, expected, request.body, true);
+      return reply.header('etag', etagOf(profile)).send(profileView(profile));
+    },
+  );
+
+  app.delete(
+    '/profiles/:id',
+    { schema: { tags, params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null(), ...writeErrors } } },
+    async (request, reply) => {
+      services.profiles.remove(actorOf(request), request.params.id, ifMatchRevision(request.headers['if-match']));
+      return reply.code(204).send(null);
+    },
+  );
+};

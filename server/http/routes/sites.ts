@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { pageFrom } from '../../services/context.ts';
+import { errors, IdParams, ListOf, PageQuery } from '../schemas/common.ts';
+import { SiteCreate, SitePatch, SiteView, siteView } from '../schemas/sites.ts';
+import { actorOf, type RouteOptions } from './actor.ts';
+
+const tags = ['sites'];
+
+export const siteRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
+  app.post(
+    '/sites',
+    { schema: { tags, body: SiteCreate, response: { 201: SiteView, ...errors(400, 401, 403, 409, 422) } } },
+    async (request, reply) => reply.code(201).send(siteView(services.sites.create(actorOf(request), request.body))),
+  );
+
+  app.get(
+    '/sites',
+    {
+      config: { minRole: 'installer' },
+      schema: {
+        tags,
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: ListOf(SiteView), ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const list = services.sites.list(pageFrom(request.query));
+      return { ...list, items: list.items.map(siteView) };
+    },
+  );
+
+  app.get(
+    '/sites/:id',
+    {
+      config: { minRole: 'installer' },
+      schema: { tags, params: IdParams, response: { 200: SiteView, ...errors(401, 403, 404) } },
+    },
+    async (request) => siteView(services.sites.get(request.params.id)),
+  );
+
+  app.patch(
+    '/sites/:id',
+    { schema: { tags, params: IdParams, body: SitePatch, response: { 200: SiteView, ...errors(400, 401, 403, 404, 409, 422) } } },
+    async (request) => siteView(services.sites.update(actorOf(request), request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/sites/:id',
+    { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404, 409) } } },
+    async (request, reply) => {
+      services.sites.remove(actorOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,105 @@
+import { type DeskprovError, appError, isAppError } from '../errors.ts';
+import type { Principal, Role } from '../domain/roles.ts';
+import { audit, type ServiceContext } from './context.ts';
+import type { DeviceService } from './device-service.ts';
+import type { UserService } from './user-service.ts';
+
+/** A user row of an import (one CSV line). */
+export interface ImportUserRow {
+  line: number;
+  kind: 'user';
+  name: string;
+  email: string;
+  siteId: string;
+  extension?: number;
+  role?: Role;
+  licensed?: boolean;
+}
+
+/** A device row: bound to a user of the file or the store (`userEmail` or `userId`), or standalone. */
+export interface ImportDeviceRow {
+  line: number;
+  kind: 'device';
+  mac: string;
+  model: string;
+  siteId: string;
+  userEmail?: string;
+  userId?: string;
+  standalone?: boolean;
+  label?: string;
+  profileId?: string;
+}
+
+export type ImportRow = ImportUserRow | ImportDeviceRow;
+
+export interface RowError {
+  line: number;
+  code: string;
+  field?: string;
+  message: string;
+}
+
+/** Thrown inside the transaction to roll the whole import back. */
+class Rejected extends Error {}
+
+export function createImportService(ctx: ServiceContext, users: UserService, devices: DeviceService) {
+  const { store } = ctx;
+
+  function applyRow(actor: Principal, row: ImportRow): void {
+    if (row.kind === 'user') {
+      const { line, kind, ...input } = row;
+      users.create(actor, input);
+      return;
+    }
+    const { line, kind, userEmail, ...input } = row;
+    if (userEmail !== undefined) {
+      if (input.userId !== undefined) {
+        throw appError('INVALID_FIELD', 'give userEmail or userId, not both', { field: 'userEmail' });
+      }
+      const user = store.users.getByEmail(userEmail.toLowerCase());
+      if (user === undefined) {
+        throw appError('UNKNOWN_REFERENCE', `userEmail: no user has the email ${userEmail}`, { field: 'userEmail' });
+      }
+      input.userId = user.id;
+    }
+    devices.create(actor, input);
+  }
+
+  return {
+    /**
+     * Applies every row in order inside one transaction, each row in its own savepoint, so every
+     * row is checked against the store plus the rows before it. Any bad row rolls everything back
+     * and the error lists each bad row with its line: all or nothing.
+     */
+    run(actor: Principal, rows: ImportRow[]): { users: number; devices: number } {
+      const errors: RowError[] = [];
+      try {
+        return store.transaction(() => {
+          for (const row of rows) {
+            try {
+              store.transaction(() => applyRow(actor, row));
+            } catch (err) {
+              if (!isAppError(err)) throw err;
+              const e = err as DeskprovError;
+              errors.push({ line: row.line, code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) });
+            }
+          }
+          if (errors.length > 0) throw new Rejected();
+          const counts = {
+            users: rows.filter((r) => r.kind === 'user').length,
+            devices: rows.filter((r) => r.kind === 'device').length,
+          };
+          audit(ctx, actor, 'import.apply', { type: 'import', id: ctx.newId() }, null, counts);
+          return counts;
+        });
+      } catch (err) {
+        if (!(err instanceof Rejected)) throw err;
+        throw appError('IMPORT_REJECTED', `${errors.length} of ${rows.length} rows are invalid; nothing was imported`, {
+          details: { errors },
+        });
+      }
+    },
+  };
+}
+
+export type ImportService = ReturnType<typeof createImportService>;

@@ -1,0 +1,57 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { Catalog, ModelProfile } from '../provisioning/types.ts';
+import type { AuditFilter, Page } from '../store/repositories.ts';
+import { createSqliteStore } from '../store/sqlite-store.ts';
+import { listing, type ServiceContext } from './context.ts';
+import { createDeviceService } from './device-service.ts';
+import { createExtensionService } from './extension-service.ts';
+import { createImportService } from './import-service.ts';
+import { createNumberService } from './number-service.ts';
+import { createProfileService } from './profile-service.ts';
+import { createRetentionService } from './retention-service.ts';
+import { createSiteService } from './site-service.ts';
+import { createTokenService } from './token-service.ts';
+import { createUserService } from './user-service.ts';
+
+export interface ServiceDeps {
+  db: Database;
+  catalog: Catalog;
+  /** The clock; tests move it to cross the retention window. */
+  now?: () => Date;
+  /** Randomness for secrets and tokens; crypto.randomBytes unless a test pins it. */
+  random?: (bytes: number) => Buffer;
+}
+
+/** Every application service over one database. Each admin write is one transaction with its audit. */
+export function createServices(deps: ServiceDeps) {
+  const ctx: ServiceContext = {
+    store: createSqliteStore(deps.db),
+    catalog: deps.catalog,
+    now: deps.now ?? (() => new Date()),
+    random: deps.random ?? randomBytes,
+    newId: randomUUID,
+  };
+  const users = createUserService(ctx);
+  const devices = createDeviceService(ctx);
+  return {
+    sites: createSiteService(ctx),
+    users,
+    extensions: createExtensionService(ctx),
+    numbers: createNumberService(ctx),
+    devices,
+    profiles: createProfileService(ctx),
+    tokens: createTokenService(ctx),
+    retention: createRetentionService(ctx),
+    import: createImportService(ctx, users, devices),
+    audit: {
+      list: (filter: AuditFilter, page: Page) => listing(page, ctx.store.audit.list(filter, page)),
+    },
+    models: {
+      list: (): readonly ModelProfile[] => ctx.catalog.all(),
+    },
+    now: ctx.now,
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

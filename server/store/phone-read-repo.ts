@@ -1,0 +1,159 @@
+import type { Database } from 'better-sqlite3';
+import { type Row, str, strOrNull } from './sqlite/sql-helpers.ts';
+
+/**
+ * The phone pipeline's own tables (migration 200): per-device HTTP credentials, the last file
+ * served per device, Poly uploads. Everything else the pipeline reads goes through the core
+ * repositories. Statements are prepared once: this sits on the phone hot path.
+ */
+
+export interface HttpCredentials {
+  deviceId: string;
+  username: string;
+  secret: string;
+  claimOpenUntil: string | null;
+  handedOutAt: string | null;
+  handedOutIp: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ServedFile {
+  deviceId: string;
+  file: string;
+  revision: string;
+  etag: string;
+  maskedBody: Buffer;
+  at: string;
+  ip: string | null;
+  userAgent: string | null;
+  firmware: string | null;
+  transport: 'http' | 'https' | 'tftp';
+  /** The device's config revision when served (goes to devices.last_served_revision). */
+  configRevision: number;
+}
+
+export interface Upload {
+  deviceId: string;
+  file: string;
+  body: Buffer;
+  at: string;
+}
+
+export interface PhoneReadRepo {
+  credentialsOf(deviceId: string): HttpCredentials | undefined;
+  credentialsByUsername(username: string): HttpCredentials | undefined;
+  /** Inserts credentials unless the device already has some; returns the stored row. */
+  ensureCredentials(row: HttpCredentials): HttpCredentials;
+  /** Replaces credentials (rotation): new secret, claim window reopened, hand-out forgotten. */
+  replaceCredentials(row: HttpCredentials): void;
+  markHandedOut(deviceId: string, at: string, ip: string): void;
+  /** One transaction: upsert each served file and the device's "last seen/served" columns. */
+  recordServed(batch: readonly ServedFile[]): void;
+  lastServed(deviceId: string, file: string): ServedFile | undefined;
+  servedFiles(deviceId: string): ServedFile[];
+  /** Stores an upload, keeping at most `maxFilesPerDevice` files per device (oldest dropped). */
+  saveUpload(upload: Upload, maxFilesPerDevice: number): void;
+  uploads(deviceId: string): Array<Omit<Upload, 'body'> & { size: number }>;
+}
+
+function toCredentials(r: Row): HttpCredentials {
+  return {
+    deviceId: str(r.device_id),
+    username: str(r.username),
+    secret: str(r.secret),
+    claimOpenUntil: strOrNull(r.claim_open_until),
+    handedOutAt: strOrNull(r.handed_out_at),
+    handedOutIp: strOrNull(r.handed_out_ip),
+    createdAt: str(r.created_at),
+    updatedAt: str(r.updated_at),
+  };
+}
+
+function toServed(r: Row): ServedFile {
+  return {
+    deviceId: str(r.device_id),
+    file: str(r.file),
+    revision: str(r.revision),
+    etag: str(r.etag),
+    maskedBody: r.masked_body as Buffer,
+    at: str(r.at),
+    ip: strOrNull(r.ip),
+    userAgent: strOrNull(r.user_agent),
+    firmware: strOrNull(r.firmware),
+    transport: str(r.transport) as ServedFile['transport'],
+    configRevision: Number(r.config_revision ?? 0),
+  };
+}
+
+export function sqlitePhoneRepo(db: Database): PhoneReadRepo {
+  const byDevice = db.prepare('SELECT * FROM device_http_credentials WHERE device_id = ?');
+  const byUser = db.prepare('SELECT * FROM device_http_credentials WHERE username = ?');
+  const insertCreds = db.prepare(`INSERT OR IGNORE INTO device_http_credentials
+    (device_id, username, secret, claim_open_until, handed_out_at, handed_out_ip, created_at, updated_at)
+    VALUES (@deviceId, @username, @secret, @claimOpenUntil, @handedOutAt, @handedOutIp, @createdAt, @updatedAt)`);
+  const replaceCreds = db.prepare(`INSERT OR REPLACE INTO device_http_credentials
+    (device_id, username, secret, claim_open_until, handed_out_at, handed_out_ip, created_at, updated_at)
+    VALUES (@deviceId, @username, @secret, @claimOpenUntil, @handedOutAt, @handedOutIp, @createdAt, @updatedAt)`);
+  const handOut = db.prepare(`UPDATE device_http_credentials SET handed_out_at = ?, handed_out_ip = ?, updated_at = ?
+    WHERE device_id = ? AND handed_out_at IS NULL`);
+  const upsertServed = db.prepare(`INSERT OR REPLACE INTO device_served_files
+    (device_id, file, revision, etag, masked_body, at, ip, user_agent, firmware, transport)
+    VALUES (@deviceId, @file, @revision, @etag, @maskedBody, @at, @ip, @userAgent, @firmware, @transport)`);
+  // Only the "last seen" columns: the admin-owned fields of the row are never touched here.
+  const seen = db.prepare(`UPDATE devices SET last_seen_at = @at, last_ip = @ip, last_ua = @userAgent,
+    last_firmware = COALESCE(@firmware, last_firmware), last_file = @file, last_served_revision = @configRevision
+    WHERE id = @deviceId`);
+  const served = db.prepare(`SELECT s.*, d.last_served_revision AS config_revision FROM device_served_files s
+    JOIN devices d ON d.id = s.device_id WHERE s.device_id = ? AND s.file = ?`);
+  const servedAll = db.prepare(`SELECT s.*, d.last_served_revision AS config_revision FROM device_served_files s
+    JOIN devices d ON d.id = s.device_id WHERE s.device_id = ? ORDER BY s.file`);
+  const upsertUpload = db.prepare('INSERT OR REPLACE INTO device_uploads (device_id, file, body, at) VALUES (?, ?, ?, ?)');
+  const trimUploads = db.prepare(`DELETE FROM device_uploads WHERE device_id = ? AND file NOT IN
+    (SELECT file FROM device_uploads WHERE device_id = ? ORDER BY at DESC, file LIMIT ?)`);
+  const listUploads = db.prepare('SELECT device_id, file, at, length(body) AS size FROM device_uploads WHERE device_id = ? ORDER BY file');
+
+  const recordBatch = db.transaction((batch: readonly ServedFile[]) => {
+    for (const item of batch) {
+      upsertServed.run(item);
+      seen.run(item);
+    }
+  });
+
+  return {
+    credentialsOf: (deviceId) => {
+      const row = byDevice.get(deviceId) as Row | undefined;
+      return row === undefined ? undefined : toCredentials(row);
+    },
+    credentialsByUsername: (username) => {
+      const row = byUser.get(username) as Row | undefined;
+      return row === undefined ? undefined : toCredentials(row);
+    },
+    ensureCredentials(row) {
+      insertCreds.run(row);
+      return toCredentials(byDevice.get(row.deviceId) as Row);
+    },
+    replaceCredentials: (row) => {
+      replaceCreds.run(row);
+    },
+    markHandedOut: (deviceId, at, ip) => {
+      handOut.run(at, ip, at, deviceId);
+    },
+    recordServed: (batch) => {
+      if (batch.length > 0) recordBatch(batch);
+    },
+    lastServed: (deviceId, file) => {
+      const row = served.get(deviceId, file) as Row | undefined;
+      return row === undefined ? undefined : toServed(row);
+    },
+    servedFiles: (deviceId) => (servedAll.all(deviceId) as Row[]).map(toServed),
+    saveUpload: (upload, maxFilesPerDevice) => {
+      db.transaction(() => {
+        upsertUpload.run(upload.deviceId, upload.file, upload.body, upload.at);
+        trimUploads.run(upload.deviceId, upload.deviceId, maxFilesPerDevice);
+      })();
+    },
+    uploads: (deviceId) =>
+      (listUploads.all(deviceId) as Row[]).map((r) => ({ deviceId: str(r.device_id), file: str(r.file), at: str(r.at), size: Number(r.size) })),
+  };
+}

@@ -1,0 +1,68 @@
+import type { Database } from 'better-sqlite3';
+import type { Site } from '../../domain/site.ts';
+import type { Page, PageOf, SiteRepository } from '../repositories.ts';
+import { pageOf, type Row, str } from './sql-helpers.ts';
+
+function toSite(r: Row): Site {
+  return {
+    id: str(r.id),
+    name: str(r.name),
+    timezone: str(r.timezone),
+    networks: JSON.parse(str(r.networks)) as string[],
+    extensionRange: { first: Number(r.range_first), last: Number(r.range_last) },
+    registrar: JSON.parse(str(r.registrar)) as Site['registrar'],
+    tftpSecrets: r.tftp_secrets === 1,
+    createdAt: str(r.created_at),
+    updatedAt: str(r.updated_at),
+  };
+}
+
+function params(s: Site): Record<string, unknown> {
+  return {
+    id: s.id,
+    name: s.name,
+    timezone: s.timezone,
+    networks: JSON.stringify(s.networks),
+    first: s.extensionRange.first,
+    last: s.extensionRange.last,
+    registrar: JSON.stringify(s.registrar),
+    tftp: s.tftpSecrets ? 1 : 0,
+    created: s.createdAt,
+    updated: s.updatedAt,
+  };
+}
+
+export function sqliteSites(db: Database): SiteRepository {
+  const insert = db.prepare(`INSERT INTO sites (id, name, timezone, networks, range_first, range_last, registrar,
+    tftp_secrets, created_at, updated_at) VALUES (@id, @name, @timezone, @networks, @first, @last, @registrar, @tftp,
+    @created, @updated)`);
+  const update = db.prepare(`UPDATE sites SET name = @name, timezone = @timezone, networks = @networks,
+    range_first = @first, range_last = @last, registrar = @registrar, tftp_secrets = @tftp, updated_at = @updated
+    WHERE id = @id`);
+  const get = db.prepare('SELECT * FROM sites WHERE id = ?');
+  return {
+    insert: (s) => void insert.run(params(s)),
+    get: (id) => {
+      const row = get.get(id) as Row | undefined;
+      return row && toSite(row);
+    },
+    list: (page: Page): PageOf<Site> => pageOf(db, 'sites', { sql: '', params: [] }, 'created_at, id', page, toSite),
+    update: (s) => void update.run(params(s)),
+    delete: (id) => void db.prepare('DELETE FROM sites WHERE id = ?').run(id),
+    isReferenced: (id) =>
+      (
+        db
+          .prepare(
+            `SELECT (EXISTS (SELECT 1 FROM users WHERE site_id = ?1) OR EXISTS (SELECT 1 FROM devices WHERE site_id = ?1)
+             OR EXISTS (SELECT 1 FROM extensions WHERE site_id = ?1)) AS used`,
+          )
+          .get(id) as { used: number }
+      ).used === 1,
+    overlapping: (first, last, exceptId) =>
+      (
+        db
+          .prepare('SELECT * FROM sites WHERE range_first <= ? AND range_last >= ? AND id IS NOT ?')
+          .all(last, first, exceptId) as Row[]
+      ).map(toSite),
+  };
+}
