@@ -1,0 +1,119 @@
+import { SettingsList } from '../../server/provisioning/writers/settings-list.ts';
+import { AASTRA_CFG, writeCfg } from '../../server/provisioning/writers/cfg-text.ts';
+import { zoneRules, type TransitionRule } from '../../server/provisioning/timezone.ts';
+import {
+  defineDialect,
+  eventUrl,
+  flag,
+  keysFor,
+  linesFor,
+  referenceYear,
+  splitUrl,
+  textFile,
+} from '../../server/provisioning/dialect-kit.ts';
+import type { RenderInput, RenderedFile } from '../../server/provisioning/types.ts';
+
+/** Aastra/Mitel 67xxi/68xxi/69xx: `key: value` files aastra.cfg → <model>.cfg → <MAC>.cfg (VENDORS.md §9). */
+
+/** `sip transport protocol`: 1 UDP, 2 TCP, 4 TLS (VENDORS.md §9 ✔). */
+const TRANSPORT = { udp: '1', tcp: '2', tls: '4' } as const;
+
+/**
+ * Events (VENDORS.md §9 ✔ names and `$$VAR$$` variables). No `$$MAC$$` variable was seen, but the
+ * phone's UA carries its MAC, which the status endpoint reads.
+ */
+const EVENTS = [
+  ['action uri startup', 'event=startup&ip=$$LOCALIP$$'],
+  ['action uri registered', 'event=registered&user=$$SIPUSERNAME$$&ip=$$LOCALIP$$'],
+  ['action uri registration event', 'event=registration&state=$$REGISTRATIONSTATE$$&code=$$REGISTRATIONCODE$$'],
+] as const;
+
+/**
+ * Custom DST rule: `dst config: 3` with week-based start/end (member names ✘; from Aastra admin
+ * guides as remembered). Week -1 = last, day 1 = Sunday.
+ */
+function dst(list: SettingsList, which: 'start' | 'end', r: TransitionRule): void {
+  list
+    .set(`dst ${which} relative date`, '1')
+    .set(`dst ${which} month`, r.month)
+    .set(`dst ${which} week`, r.week === 5 ? -1 : r.week)
+    .set(`dst ${which} day`, r.weekday + 1)
+    .set(`dst ${which} hour`, Math.floor(r.minutes / 60));
+}
+
+/** `common`: aastra.cfg, which must not be empty or the phone skips its MAC file (VENDORS.md §9). */
+function common(input: RenderInput): RenderedFile {
+  const s = input.settings;
+  const tz = zoneRules(s.time.timezone, referenceYear(input));
+  const prov = splitUrl(s.provisioning.url);
+  const slash = prov.hostPath.indexOf('/');
+  const list = new SettingsList()
+    .set('time server disabled', '0')
+    .set('time server1', s.time.ntp)
+    .set('time zone name', 'Custom')
+    // Minutes WEST of UTC (VENDORS.md §9 ✔: UTC+1 → -60).
+    .set('time zone minutes', -tz.standardOffset)
+    .set('dst config', tz.dst === undefined ? '0' : '3');
+  if (tz.dst !== undefined) {
+    list.set('dst minutes', tz.dst.offset - tz.standardOffset);
+    dst(list, 'start', tz.dst.start);
+    dst(list, 'end', tz.dst.end);
+  }
+  list
+    .set('lldp', flag(s.network.lldp))
+    // Provisioning server split into protocol, host and path (✘ key names beyond VENDORS.md).
+    .set('download protocol', prov.scheme.toUpperCase())
+    .set(`${prov.scheme === 'https' ? 'https' : 'http'} server`, slash < 0 ? prov.hostPath : prov.hostPath.slice(0, slash))
+    .set(`${prov.scheme === 'https' ? 'https' : 'http'} path`, slash < 0 ? '' : prov.hostPath.slice(slash + 1));
+  if (s.network.vlan !== undefined) list.set('tagging enabled', '1').set('vlan id', s.network.vlan);
+  if (s.firmware !== undefined) list.set('firmware server', s.firmware.url);
+  for (const [key, query] of EVENTS) list.set(key, eventUrl(s, query));
+  return textFile(writeCfg(list.entries(), AASTRA_CFG, 'deskprov common settings'));
+}
+
+/** `model`: `<model>.cfg`, read between aastra.cfg and the MAC file; no model overrides yet. */
+function model(input: RenderInput): RenderedFile {
+  return textFile(writeCfg([], AASTRA_CFG, `deskprov settings for ${input.model.name}`));
+}
+
+/** `device`: `<MAC>.cfg`: lines, keys, credentials, raw keys last. */
+function device(input: RenderInput): RenderedFile {
+  const s = input.settings;
+  const list = new SettingsList();
+  const lines = linesFor(input);
+  for (const line of lines) {
+    const p = `sip line${line.index}`;
+    list
+      .set(`${p} auth name`, line.authUser)
+      .set(`${p} user name`, line.extension);
+    if (line.secret !== '') list.set(`${p} password`, line.secret);
+    list
+      .set(`${p} display name`, line.displayName)
+      .set(`${p} screen name`, line.label)
+      .set(`${p} proxy ip`, line.registrar)
+      .set(`${p} proxy port`, line.port)
+      // 0.0.0.0 as registrar turns registration off for the line (~ Aastra admin guide).
+      .set(`${p} registrar ip`, line.enabled ? line.registrar : '0.0.0.0')
+      .set(`${p} registrar port`, line.port);
+  }
+  const first = lines[0];
+  if (first !== undefined) list.set('sip transport protocol', TRANSPORT[first.transport]);
+  // Programmable keys as `softkeyN` (✘: some models use `topsoftkey`/`prgkey`: a model override).
+  for (const key of keysFor(input)) {
+    const k = `softkey${key.index}`;
+    list.set(`${k} type`, key.type).set(`${k} label`, key.label);
+    if (key.type === 'line') list.set(`${k} line`, key.value);
+    else list.set(`${k} value`, key.value).set(`${k} line`, '1');
+  }
+  if (s.provisioning.credentials !== undefined) {
+    // HTTP(S) credentials for the config server (✘ key names).
+    list
+      .set('https user name', s.provisioning.credentials.username)
+      .set('https user password', s.provisioning.credentials.password);
+  }
+  if (s.directory !== undefined) list.set('directory 1', s.directory.url);
+  list.overrideAll(s.raw);
+  return textFile(writeCfg(list.entries(), AASTRA_CFG));
+}
+
+export const dialect = defineDialect('aastra', { common, model, device });
