@@ -42,6 +42,8 @@ export interface AgentReport {
   id: string;
   /** ISO 8601 time the agent made the report. */
   at: string;
+  /** The device the agent believes it runs for; the server refuses a report whose MAC is not the token's device. */
+  mac?: string;
   firmware?: string;
   configRevision?: string;
   sip?: SipState;
