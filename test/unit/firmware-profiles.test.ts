@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../server/io/read-catalog.ts';
 import { DIALECT_TEMPLATES, catalogJsonSchemaText } from '../../server/provisioning/catalog-schema.ts';
 import { renderFileName } from '../../server/provisioning/file-pattern.ts';
+import { identify } from '../../server/provisioning/identify.ts';
 
 // The one unit test that reads disk: the shipped catalogue itself is what it checks (STYLE.md §3).
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -52,6 +53,30 @@ describe('the shipped firmware-profiles catalogue', () => {
       expect(m.firmware?.file.length, m.id).toBeGreaterThan(0);
       expect(m.firmware?.version.length, m.id).toBeGreaterThan(0);
       if (m.firmware?.sha256 !== undefined) expect(m.firmware.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('finds every file of every model under a generated name, with the vendor MAC case', () => {
+    const mac = '0c383e2cd782';
+    for (const m of catalog.all()) {
+      for (const f of m.files) {
+        const name = renderFileName(f.name, m.modelToken, mac);
+        for (const asked of [name, `/${name.toUpperCase()}`, name.toLowerCase()]) {
+          const hit = identify(catalog, { path: asked })?.candidates?.find((c) => c.model.id === m.id && c.file === f);
+          expect(hit?.canonicalName, `${m.id} ${asked}`).toBe(name);
+        }
+      }
+    }
+  });
+
+  it('identifies every UA sample of every model as that model, on each of its files', () => {
+    for (const m of catalog.all()) {
+      for (const ua of m.userAgent.samples) {
+        for (const f of m.files) {
+          const ident = identify(catalog, { path: renderFileName(f.name, m.modelToken, '0c383e2cd782'), userAgent: ua });
+          expect(ident?.models.map((x) => x.id), `${m.id} ${f.name} ${ua}`).toEqual([m.id]);
+        }
+      }
     }
   });
 });
