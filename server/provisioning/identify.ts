@@ -29,8 +29,8 @@ interface NameIndex {
 
 /** Longest name accepted: common file-system limit, and far above any vendor's name. */
 const MAX_NAME_BYTES = 255;
-// Control characters (NUL, CR, LF, …) are never in a phone's file name; they are refused outright.
-const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+// C0/C1 controls and DEL (NUL, CR, LF, …) are never in a phone's file name: refused, like the shared guard does.
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
 
 const indexes = new WeakMap<Catalog, NameIndex>();
 
