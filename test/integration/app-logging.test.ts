@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
+import { buildApp, type App } from '../../server/http/app.ts';
+import { readCatalog } from '../../server/io/read-catalog.ts';
+import { createLogger } from '../../server/logger.ts';
+import { createServices } from '../../server/services/index.ts';
+import { openDatabase, type Database } from '../../server/store/database.ts';
+
+let cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step();
+  cleanup = [];
+});
+
+async function loggedServer(): Promise<{ base: string; token: string; lines: string[]; app: App; db: Database }> {
+  const dir = mkdtempSync(join(tmpdir(), 'deskprov-log-'));
+  const db = openDatabase(join(dir, 'deskprov.db'));
+  const catalog = readCatalog(join(import.meta.dirname, '..', '..', 'firmware-profiles'));
+  const services = createServices({ db, catalog });
+  const { token } = services.tokens.ensureBootstrap();
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+      done();
+    },
+  });
+  const config: Config = {
+    dataDir: dir,
+    http: { host: '127.0.0.1', port: 0 },
+    https: null,
+    tftp: null,
+    publicUrl: 'http://127.0.0.1/',
+    publicUrlDerived: true,
+    discovery: [],
+    logLevel: 'trace',
+    adminToken: undefined,
+    limits: DEFAULT_LIMITS,
+  };
+  const app = await buildApp({ config, services, catalog, logger: createLogger({ level: 'trace', destination }) });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => db.close(), () => app.close());
+  return { base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1`, token: token ?? '', lines, app, db };
+}
+
+describe('request logs', () => {
+  it('never carry the Bearer token, a created token or a secret sent in a body', async () => {
+    const server = await loggedServer();
+    const headers = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${server.base}/tokens`, { method: 'POST', headers, body: JSON.stringify({ name: 'ci', role: 'admin' }) });
+    const newToken = ((await created.json()) as { token: string }).token;
+    // A refused body carrying a secret: validation errors must not echo it into the log.
+    await fetch(`${server.base}/sites`, {
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${newToken}` },
+      body: JSON.stringify({ name: 'x', secret: 'sip-secret-value-123', password: 'pw-value-456' }),
+    });
+    await fetch(`${server.base}/sites?token=query-token-789`, { headers: { authorization: `Bearer ${newToken}` } });
+    await server.app.close();
+
+    const output = server.lines.join('\n');
+    expect(server.lines.length).toBeGreaterThan(4);
+    for (const secret of [server.token, newToken, 'sip-secret-value-123', 'pw-value-456', 'query-token-789']) {
+      expect(output).not.toContain(secret);
+    }
+    const incoming = server.lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'incoming request');
+    expect(incoming.every((entry) => entry.req.headers.authorization === '[redacted]')).toBe(true);
+  });
+});
