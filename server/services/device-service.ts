@@ -155,10 +155,12 @@ export function createDeviceService(ctx: ServiceContext) {
           ...(patch.profileId === undefined ? {} : { profileId: patch.profileId }),
         };
         const rebind = patch.userId !== undefined || patch.standalone !== undefined;
+        // The old standalone extension is deleted only once the device no longer points at it.
+        let released: Device['binding'] = null;
         if (patch.state !== undefined) checkTransition(before.state, patch.state);
         if (patch.state === 'retired') {
           if (rebind) throw appError('INVALID_FIELD', 'a retired device has no binding', { field: 'state' });
-          releaseBinding(ctx, before.binding);
+          released = before.binding;
           after = { ...after, state: 'retired', binding: null, restorable: null, restoreUntil: null };
         } else if (rebind) {
           if (before.siteId === null) throw appError('RULE_VIOLATION', 'claim the device first', { field: 'siteId' });
@@ -166,7 +168,7 @@ export function createDeviceService(ctx: ServiceContext) {
           const request = bindingRequest(patch, standaloneName(after.label, after.mac));
           const keep = before.binding?.kind === 'standalone' && 'standalone' in request;
           if (!keep) {
-            releaseBinding(ctx, before.binding);
+            released = before.binding;
             after = { ...after, binding: bindingFor(ctx, site, request) };
           }
           after = { ...after, state: 'provisioned', restorable: null, restoreUntil: null };
@@ -175,6 +177,7 @@ export function createDeviceService(ctx: ServiceContext) {
         }
         after = { ...after, configRevision: before.configRevision + 1, updatedAt: ctx.now().toISOString() };
         store.devices.update(after);
+        releaseBinding(ctx, released);
         audit(ctx, actor, 'device.update', { type: 'device', id: after.mac }, before, after);
         return after;
       });

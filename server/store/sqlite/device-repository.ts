@@ -100,8 +100,8 @@ export function sqliteDevices(db: Database): DeviceRepository {
     },
     listForUser: (userId) =>
       many(
-        `SELECT * FROM devices WHERE user_id = ?1 OR json_extract(restorable, '$.userId') = ?1 ORDER BY created_at, id`,
-        userId,
+        `SELECT * FROM devices WHERE user_id = @v OR json_extract(restorable, '$.userId') = @v ORDER BY created_at, id`,
+        { v: userId },
       ),
     restoreExpired: (nowIso) =>
       many('SELECT * FROM devices WHERE restore_until IS NOT NULL AND restore_until <= ? ORDER BY id', nowIso),
@@ -109,8 +109,8 @@ export function sqliteDevices(db: Database): DeviceRepository {
     delete: (id) => void db.prepare('DELETE FROM devices WHERE id = ?').run(id),
     usingExtension: (n) =>
       many(
-        `SELECT * FROM devices WHERE extension_number = ?1 OR json_extract(restorable, '$.extensionNumber') = ?1`,
-        n,
+        `SELECT * FROM devices WHERE extension_number = @v OR json_extract(restorable, '$.extensionNumber') = @v`,
+        { v: n },
       ),
     usingProfile: (id) => db.prepare('SELECT count(*) FROM devices WHERE profile_id = ?').pluck().get(id) as number,
   };

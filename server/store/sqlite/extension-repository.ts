@@ -46,8 +46,8 @@ export function sqliteExtensions(db: Database): ExtensionRepository {
   const taken = db.prepare('SELECT number FROM extensions WHERE number BETWEEN ? AND ? ORDER BY number').pluck();
   const inUse = db
     .prepare(
-      `SELECT (EXISTS (SELECT 1 FROM users WHERE extension_number = ?1)
-        OR EXISTS (SELECT 1 FROM devices WHERE extension_number = ?1)) AS used`,
+      `SELECT (EXISTS (SELECT 1 FROM users WHERE extension_number = @v)
+        OR EXISTS (SELECT 1 FROM devices WHERE extension_number = @v)) AS used`,
     )
     .pluck();
   return {
@@ -76,6 +76,6 @@ export function sqliteExtensions(db: Database): ExtensionRepository {
         .prepare('SELECT number FROM extensions WHERE retained_until IS NOT NULL AND retained_until <= ? ORDER BY number')
         .pluck()
         .all(nowIso) as number[],
-    isInUse: (n) => inUse.get(n) === 1,
+    isInUse: (n) => inUse.get({ v: n }) === 1,
   };
 }

@@ -53,10 +53,10 @@ export function sqliteSites(db: Database): SiteRepository {
       (
         db
           .prepare(
-            `SELECT (EXISTS (SELECT 1 FROM users WHERE site_id = ?1) OR EXISTS (SELECT 1 FROM devices WHERE site_id = ?1)
-             OR EXISTS (SELECT 1 FROM extensions WHERE site_id = ?1)) AS used`,
+            `SELECT (EXISTS (SELECT 1 FROM users WHERE site_id = @v) OR EXISTS (SELECT 1 FROM devices WHERE site_id = @v)
+             OR EXISTS (SELECT 1 FROM extensions WHERE site_id = @v)) AS used`,
           )
-          .get(id) as { used: number }
+          .get({ v: id }) as { used: number }
       ).used === 1,
     overlapping: (first, last, exceptId) =>
       (

@@ -1,0 +1,503 @@
+import { BanList, type BanPolicy } from '../domain/ban-list.ts';
+import type { Device } from '../domain/device.ts';
+import { digestChallenges, basicChallenge, parseAuthorization, verifyBasic, verifyDigest, type DigestConfig } from '../domain/digest-auth.ts';
+import { generateSecret } from '../domain/extension.ts';
+import { decideAccess, type AuthCheck } from '../domain/phone-access.ts';
+import type { Site } from '../domain/site.ts';
+import { networkGuard, unionGuard } from '../domain/site-network-guard.ts';
+import { checkFileName } from '../provisioning/file-name-guard.ts';
+import { identify, macsAgree } from '../provisioning/identify.ts';
+import { inputRevision } from '../provisioning/input-revision.ts';
+import { RenderCache, type CachedFile, type RenderCacheLimits } from '../provisioning/render-cache.ts';
+import { renderFile } from '../provisioning/render.ts';
+import { resolveSettings, type LineSource } from '../provisioning/resolve-settings.ts';
+import type { CanonicalSettings, Catalog, DirectoryEntry, Identification, ModelFile, ModelProfile, ProfileSettings } from '../provisioning/types.ts';
+import { compileUaRules, matchUserAgent } from '../provisioning/ua-match.ts';
+import { maskSecrets, withholdSecrets } from '../provisioning/withhold-secrets.ts';
+import { strongEtag } from '../http/http-semantics.ts';
+import type { HttpCredentials, PhoneReadRepo } from '../store/phone-read-repo.ts';
+import type { Store } from '../store/repositories.ts';
+import type { DiscoveredInput } from './device-service.ts';
+import { ServedRecorder } from './served-recorder.ts';
+
+/**
+ * The phone pipeline (DESIGN.md "The flow"): identify → guard → resolve settings → render →
+ * cache → answer, for HTTP, HTTPS and TFTP alike. Front ends translate a request into a
+ * `PhoneRequest` and the `PhoneResult` back into their protocol; none of them renders or reads
+ * the store. Trust rules and their reasons: docs/SECURITY.md.
+ */
+
+export type PhoneTransport = 'http' | 'https' | 'tftp';
+
+export interface PhoneRequest {
+  /** The requested name (URL path without the leading `/`, or the TFTP file name). */
+  path: string;
+  userAgent?: string | undefined;
+  ip: string;
+  transport: PhoneTransport;
+  /** HTTP method for Digest (`GET`, `HEAD`, `PUT`); TFTP uses `GET`. */
+  method?: string;
+  authorization?: string | undefined;
+}
+
+/** What happened, as one log line (never a secret, never a password or Authorization header). */
+export interface PhoneLogEvent {
+  event: 'deskprov.phone';
+  outcome: 'served' | 'refused' | 'forbidden' | 'not-found' | 'outside-networks' | 'banned' | 'stale' | 'uploaded';
+  file: string;
+  ip: string;
+  transport: PhoneTransport;
+  status: number;
+  reason?: string;
+  mac?: string;
+  model?: string;
+  ua?: string;
+  revision?: string;
+  /** The access path for served files: credentials, claim-window, claim-grace, shared. */
+  via?: string;
+}
+
+export interface PhoneResult {
+  status: 200 | 204 | 401 | 403 | 404 | 413 | 429;
+  body?: Buffer;
+  headers: Record<string, string | string[]>;
+  contentType: string;
+  etag?: string;
+  logEvent: PhoneLogEvent;
+  /** Set when this request banned its source: log it once, in the line fail2ban matches. */
+  ban?: { ip: string; misses: number };
+}
+
+export interface PhoneTrustOptions {
+  /** How long a newly provisioned device may fetch without credentials (trust on first use). */
+  claimWindowMs: number;
+  /** After the first hand-out, how long the same source may finish its boot without credentials. */
+  graceMs: number;
+  nonceTtlMs: number;
+  realm: string;
+  ban: Partial<BanPolicy>;
+  cache: Partial<RenderCacheLimits>;
+  /** Bumps cached renders when the rendering code changes. */
+  rendererVersion: string;
+  maxUploadBytes: number;
+  maxUploadsPerDevice: number;
+}
+
+export const DEFAULT_TRUST_OPTIONS: PhoneTrustOptions = {
+  claimWindowMs: 7 * 24 * 3_600_000,
+  graceMs: 10 * 60_000,
+  nonceTtlMs: 5 * 60_000,
+  realm: 'deskprov',
+  ban: {},
+  cache: {},
+  rendererVersion: '1',
+  maxUploadBytes: 256 * 1024,
+  maxUploadsPerDevice: 16,
+};
+
+export interface PhoneFilesDeps {
+  store: Store;
+  phoneRepo: PhoneReadRepo;
+  catalog: Catalog;
+  /** The core's "discovered device" write (services.devices.recordDiscovered). */
+  recordDiscovered: (input: DiscoveredInput) => unknown;
+  /** Read per request: main.ts may learn the port only after listening. */
+  publicUrl: () => string;
+  now?: () => number;
+  random: (bytes: number) => Buffer;
+  /** HMAC key for Digest nonces. */
+  nonceKey: Buffer;
+  onError?: (err: unknown) => void;
+  options?: Partial<PhoneTrustOptions>;
+}
+
+const UNIFORM_BODY = Buffer.from('{"error":{"code":"UNAUTHORIZED","message":"authentication required"}}');
+const FORBIDDEN_BODY = Buffer.from('{"error":{"code":"FORBIDDEN","message":"these credentials do not open this file"}}');
+const NOT_FOUND_BODY = Buffer.from('{"error":{"code":"NOT_FOUND","message":"no such file"}}');
+const OUTSIDE_BODY = Buffer.from('{"error":{"code":"FORBIDDEN","message":"this network may not fetch phone files"}}');
+const BANNED_BODY = Buffer.from('{"error":{"code":"RATE_LIMITED","message":"too many failed requests from this address"}}');
+const JSON_TYPE = 'application/json; charset=utf-8';
+const ALL = { limit: Number.MAX_SAFE_INTEGER, offset: 0 };
+
+/** The device, its site and everything its lines need, read in one go. */
+interface DeviceContext {
+  device: Device;
+  site: Site;
+  model: ModelProfile;
+  file: ModelFile;
+  canonicalName: string;
+  lines: LineSource;
+  profileChain: ProfileSettings[];
+}
+
+export function createPhoneFiles(deps: PhoneFilesDeps) {
+  const options: PhoneTrustOptions = { ...DEFAULT_TRUST_OPTIONS, ...deps.options };
+  const now = deps.now ?? Date.now;
+  const { store, phoneRepo, catalog } = deps;
+  const bans = new BanList(options.ban, now);
+  const cache = new RenderCache(options.cache);
+  const uaRules = compileUaRules(catalog.all());
+  const digest: DigestConfig = { realm: options.realm, key: deps.nonceKey, now, nonceTtlMs: options.nonceTtlMs };
+  const onError = deps.onError ?? (() => undefined);
+  const recorder = new ServedRecorder({
+    recordServed: (batch) => phoneRepo.recordServed(batch),
+    recordDiscovered: (input) => void deps.recordDiscovered(input),
+    onError,
+  });
+
+  const sites = (): Site[] => store.sites.list(ALL).items;
+
+  function event(req: PhoneRequest, outcome: PhoneLogEvent['outcome'], status: number, extra: Partial<PhoneLogEvent> = {}): PhoneLogEvent {
+    const out: PhoneLogEvent = { event: 'deskprov.phone', outcome, file: req.path, ip: req.ip, transport: req.transport, status, ...extra };
+    if (req.userAgent !== undefined && out.ua === undefined) out.ua = req.userAgent.slice(0, 200);
+    return out;
+  }
+
+  function jsonAnswer(status: PhoneResult['status'], body: Buffer, logEvent: PhoneLogEvent, headers: Record<string, string | string[]> = {}): PhoneResult {
+    return { status, body, contentType: JSON_TYPE, headers: { 'cache-control': 'no-store', ...headers }, logEvent };
+  }
+
+  /** Counts a miss toward the source's ban; the result carries the ban when this miss started it. */
+  function miss(result: PhoneResult, ip: string): PhoneResult {
+    const verdict = bans.recordMiss(ip);
+    return verdict.justBanned ? { ...result, ban: { ip, misses: verdict.misses } } : result;
+  }
+
+  /**
+   * The one answer for unknown MAC, wrong or missing credentials, device not yet claimed: 401
+   * with a fresh Digest challenge (Basic too over HTTPS). Same status, headers and body length
+   * every time (nonces have a fixed length); see docs/SECURITY.md for why 401, not 404.
+   */
+  function uniform(req: PhoneRequest, reason: string, extra: Partial<PhoneLogEvent> = {}, stale = false): PhoneResult {
+    const challenges = digestChallenges(digest, { stale });
+    if (req.transport === 'https') challenges.push(basicChallenge(options.realm));
+    const logEvent = event(req, stale ? 'stale' : 'refused', 401, { reason, ...extra });
+    const result = jsonAnswer(401, UNIFORM_BODY, logEvent, { 'www-authenticate': challenges });
+    return stale ? result : miss(result, req.ip);
+  }
+
+  function checkAuth(req: PhoneRequest): { check: AuthCheck; creds: HttpCredentials | null } {
+    const parsed = parseAuthorization(req.authorization);
+    if (parsed.scheme === 'none' || req.transport === 'tftp') return { check: { kind: 'none' }, creds: null };
+    if (parsed.scheme === 'basic') {
+      // RFC 7617 §4: Basic sends the password in clear, so it is ignored over plain HTTP.
+      if (req.transport !== 'https') return { check: { kind: 'invalid' }, creds: null };
+      const creds = phoneRepo.credentialsByUsername(parsed.username) ?? null;
+      const ok = verifyBasic(parsed, creds === null ? null : { username: creds.username, password: creds.secret });
+      return ok && creds !== null ? { check: { kind: 'valid', deviceId: creds.deviceId }, creds } : { check: { kind: 'invalid' }, creds: null };
+    }
+    if (parsed.scheme !== 'digest') return { check: { kind: 'invalid' }, creds: null };
+    const creds = phoneRepo.credentialsByUsername(parsed.params.username) ?? null;
+    const verdict = verifyDigest(digest, parsed.params, { method: req.method ?? 'GET', path: `/${req.path}` }, creds?.secret ?? null);
+    if (creds === null || verdict === 'invalid') return { check: { kind: 'invalid' }, creds: null };
+    return { check: { kind: verdict === 'ok' ? 'valid' : 'stale', deviceId: creds.deviceId }, creds };
+  }
+
+  function profileChainOf(profileId: string | null): ProfileSettings[] {
+    const chain: ProfileSettings[] = [];
+    const seen = new Set<string>();
+    let id = profileId;
+    while (id !== null && !seen.has(id)) {
+      seen.add(id);
+      const profile = store.profiles.get(id);
+      if (profile === undefined) break;
+      chain.unshift(profile.settings);
+      id = profile.parentId;
+    }
+    return chain;
+  }
+
+  function linesOf(device: Device): LineSource {
+    const binding = device.state === 'provisioned' ? device.binding : null;
+    if (binding === null) return { kind: 'none' };
+    const ext = store.extensions.get(binding.extensionNumber);
+    if (ext === undefined) return { kind: 'none' };
+    const line = { number: ext.number, authUser: ext.authUser, secret: ext.secret, displayName: ext.displayName };
+    return binding.kind === 'user' ? { kind: 'user', extension: line } : { kind: 'standalone', extension: line, label: device.label };
+  }
+
+  function directoryOf(siteId: string | null): DirectoryEntry[] {
+    if (siteId === null) return [];
+    return store.users
+      .list({ siteId }, ALL)
+      .items.map((user) => ({ name: user.name, extension: String(user.extensionNumber) }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'en') || a.extension.localeCompare(b.extension));
+  }
+
+  /** Looks the MAC up and checks everything except credentials; a string says why it is not served. */
+  function deviceContext(req: PhoneRequest, ident: Identification & { mac: string }): DeviceContext | string {
+    if (!macsAgree(ident)) return 'MAC in User-Agent differs from MAC in name';
+    const device = store.devices.getByMac(ident.mac);
+    if (device === undefined) {
+      if (ident.models.length > 0) {
+        recorder.discovered({ mac: ident.mac, modelId: ident.models[0]?.id ?? '', ip: req.ip, ua: req.userAgent ?? null, firmware: ident.firmware ?? null, now: new Date(now()) });
+      }
+      return 'unknown MAC';
+    }
+    if (device.state !== 'provisioned' && device.state !== 'retired') {
+      recorder.discovered({ mac: device.mac, modelId: device.model, ip: req.ip, ua: req.userAgent ?? null, firmware: ident.firmware ?? null, now: new Date(now()) });
+      return `device ${device.state}`;
+    }
+    const site = device.siteId === null ? undefined : store.sites.get(device.siteId);
+    if (site === undefined) return 'device has no site';
+    if (!networkGuard(site.networks).allows(req.ip)) return 'source outside the device site networks';
+    const candidate = ident.candidates?.find((c) => c.model.id === device.model);
+    if (candidate === undefined) return 'file is not one the device model asks for';
+    const ua = matchUserAgent(uaRules, req.userAgent);
+    // The UA is forgeable, so this is a consistency check, never authentication (§2.5 item 6).
+    if (ua !== null && !ua.modelIds.some((id) => catalog.get(id)?.vendor === candidate.model.vendor)) {
+      return 'User-Agent of another vendor';
+    }
+    return {
+      device,
+      site,
+      model: candidate.model,
+      file: candidate.file,
+      canonicalName: candidate.canonicalName,
+      lines: linesOf(device),
+      profileChain: [...profileChainOf(device.profileId)],
+    };
+  }
+
+  function credentialsFor(device: Device): HttpCredentials {
+    const existing = phoneRepo.credentialsOf(device.id);
+    if (existing !== undefined) return existing;
+    const at = new Date(now()).toISOString();
+    return phoneRepo.ensureCredentials({
+      deviceId: device.id,
+      username: device.mac,
+      secret: generateSecret(deps.random),
+      claimOpenUntil: null,
+      handedOutAt: null,
+      handedOutIp: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+  }
+
+  function claimOpenUntil(creds: HttpCredentials, device: Device): string {
+    return creds.claimOpenUntil ?? new Date(Date.parse(device.updatedAt) + options.claimWindowMs).toISOString();
+  }
+
+  /** Renders (or takes from the cache) one file; the cache key is the content-addressed revision. */
+  function render(
+    cacheKey: string,
+    model: ModelProfile,
+    file: ModelFile,
+    fileName: string,
+    mac: string | undefined,
+    settings: CanonicalSettings,
+    directory: DirectoryEntry[] | undefined,
+  ): { file: CachedFile; revision: string } {
+    const referenceYear = new Date(now()).getUTCFullYear();
+    const revision = inputRevision({
+      catalogRevision: catalog.revision,
+      rendererVersion: `${options.rendererVersion}/${referenceYear}`,
+      modelId: model.id,
+      fileName,
+      settings,
+      ...(mac === undefined ? {} : { mac }),
+      ...(directory === undefined ? {} : { directory }),
+    });
+    const cached = cache.get(cacheKey, fileName, revision);
+    if (cached !== undefined) return { file: cached, revision };
+    const rendered = renderFile({
+      model,
+      file,
+      settings,
+      referenceYear,
+      ...(mac === undefined ? {} : { mac }),
+      ...(directory === undefined ? {} : { directory }),
+    });
+    const out: CachedFile = { body: rendered.body, contentType: rendered.contentType, etag: strongEtag(rendered.body) };
+    cache.set(cacheKey, fileName, revision, out);
+    return { file: out, revision };
+  }
+
+  function served(req: PhoneRequest, file: CachedFile, revision: string, extra: Partial<PhoneLogEvent>): PhoneResult {
+    return {
+      status: 200,
+      body: file.body,
+      contentType: file.contentType,
+      etag: file.etag,
+      headers: { 'cache-control': 'no-cache, private' },
+      logEvent: event(req, 'served', 200, { revision, ...extra }),
+    };
+  }
+
+  /** A shared file (no MAC): no device, no secrets; the site is the one whose network the phone is on. */
+  function sharedFile(req: PhoneRequest, ident: Identification): PhoneResult {
+    const all = sites();
+    const site = all.find((s) => s.networks.length > 0 && networkGuard(s.networks).allows(req.ip)) ?? (all.length === 1 ? all[0] : undefined);
+    const model = ident.models[0] ?? ident.candidates?.[0]?.model;
+    if (model === undefined) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404));
+    const publicUrl = deps.publicUrl();
+    const settings = resolveSettings({
+      model,
+      mac: '',
+      site: site ?? { timezone: 'UTC', registrar: { host: new URL(publicUrl).hostname } },
+      profileChain: [],
+      lines: { kind: 'none' },
+      publicUrl,
+    });
+    const directory = ident.file.kind === 'directory' ? directoryOf(site?.id ?? null) : undefined;
+    const { file, revision } = render(`shared:${site?.id ?? '-'}`, model, ident.file, ident.canonicalName, undefined, settings, directory);
+    return served(req, file, revision, { model: model.id, via: 'shared' });
+  }
+
+  function deviceFile(req: PhoneRequest, ident: Identification & { mac: string }): PhoneResult {
+    const auth = checkAuth(req);
+    const context = deviceContext(req, ident);
+    const inService = typeof context === 'string' ? null : context;
+    const creds = inService === null ? null : credentialsFor(inService.device);
+    const verdict = decideAccess({
+      deviceId: inService?.device.id ?? null,
+      notInService: typeof context === 'string' ? context : 'unknown',
+      auth: auth.check,
+      claim: inService === null || creds === null ? null : { openUntil: claimOpenUntil(creds, inService.device), handedOutAt: creds.handedOutAt, handedOutIp: creds.handedOutIp },
+      ip: req.ip,
+      now: now(),
+      graceMs: options.graceMs,
+    });
+    const logged = { mac: ident.mac, ...(inService === null ? {} : { model: inService.model.id }) };
+    if (req.transport === 'tftp') return tftpDeviceFile(req, inService, logged);
+    if (verdict.kind === 'forbidden') return miss(jsonAnswer(403, FORBIDDEN_BODY, event(req, 'forbidden', 403, { reason: verdict.reason, ...logged })), req.ip);
+    if (verdict.kind === 'stale') return uniform(req, 'stale nonce', logged, true);
+    if (verdict.kind === 'refuse' || inService === null || creds === null) return uniform(req, verdict.kind === 'refuse' ? verdict.reason : 'unknown', logged);
+    if (verdict.firstHandOut && inService.file.secrets) phoneRepo.markHandedOut(inService.device.id, new Date(now()).toISOString(), req.ip);
+    if (verdict.via === 'credentials') bans.forgive(req.ip);
+    return renderDeviceFile(req, inService, { username: creds.username, password: creds.secret }, false, { ...logged, via: verdict.via });
+  }
+
+  /**
+   * TFTP cannot authenticate: a device's file goes to its site's networks only, with secrets only
+   * when the site allows TFTP secrets (E911-SECURITY §2.5 item 8), else secret-free.
+   */
+  function tftpDeviceFile(req: PhoneRequest, context: DeviceContext | null, logged: Partial<PhoneLogEvent>): PhoneResult {
+    if (context === null) return miss(jsonAnswer(404, NOT_FOUND_BODY, event(req, 'refused', 404, logged)), req.ip);
+    const secrets = context.site.tftpSecrets;
+    const creds = secrets ? credentialsFor(context.device) : null;
+    return renderDeviceFile(req, context, creds === null ? undefined : { username: creds.username, password: creds.secret }, !secrets, {
+      ...logged,
+      via: secrets ? 'tftp-secrets' : 'tftp-withheld',
+    });
+  }
+
+  function renderDeviceFile(
+    req: PhoneRequest,
+    context: DeviceContext,
+    credentials: { username: string; password: string } | undefined,
+    withhold: boolean,
+    logged: Partial<PhoneLogEvent>,
+  ): PhoneResult {
+    const { device, model, file, canonicalName } = context;
+    const full = resolveSettings({
+      model,
+      mac: device.mac,
+      site: context.site,
+      profileChain: context.profileChain,
+      lines: context.lines,
+      publicUrl: deps.publicUrl(),
+      ...(credentials === undefined ? {} : { credentials }),
+    });
+    const settings = withhold ? withholdSecrets(full) : full;
+    const directory = file.kind === 'directory' ? directoryOf(context.site.id) : undefined;
+    const { file: out, revision } = render(device.id, model, file, canonicalName, device.mac, settings, directory);
+    recorder.served({
+      deviceId: device.id,
+      file: canonicalName,
+      revision,
+      etag: out.etag,
+      maskedBody: () => renderFile({ model, file, settings: maskSecrets(settings), mac: device.mac, referenceYear: new Date(now()).getUTCFullYear(), ...(directory === undefined ? {} : { directory }) }).body,
+      at: new Date(now()).toISOString(),
+      ip: req.ip,
+      userAgent: req.userAgent ?? null,
+      firmware: null,
+      transport: req.transport,
+      configRevision: device.configRevision,
+    });
+    return served(req, out, revision, logged);
+  }
+
+  /** Answers one phone request. Never throws for anything a phone can send. */
+  function fetch(req: PhoneRequest): PhoneResult {
+    if (bans.isBanned(req.ip)) return jsonAnswer(429, BANNED_BODY, event(req, 'banned', 429), { 'retry-after': '900' });
+    const name = checkFileName(req.path);
+    if (!name.ok) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404, { reason: name.reason }));
+    if (!unionGuard(sites()).allows(req.ip)) {
+      return jsonAnswer(403, OUTSIDE_BODY, event(req, 'outside-networks', 403));
+    }
+    const ident = identify(catalog, { path: req.path, userAgent: req.userAgent });
+    if (ident === null) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404, { reason: 'no model asks for this name' }));
+    if (ident.mac === undefined) return sharedFile(req, ident);
+    return deviceFile(req, { ...ident, mac: ident.mac });
+  }
+
+  return {
+    fetch,
+    /** Admin: the files a device will fetch and how each renders now, secrets masked unless `reveal`. */
+    preview: (mac: string, options: { reveal: boolean }) => previewFiles(mac, options),
+    bans,
+    cache,
+    recorder,
+    options,
+    /** Writes pending served/discovered records now. */
+    flush: () => recorder.flush(),
+    close: () => recorder.flush(),
+    /** Internal pieces the upload and admin paths share. */
+    internals: { deviceContext, checkAuth, credentialsFor, claimOpenUntil, uniform, event, jsonAnswer, miss, decide: decideAccess },
+  };
+
+  function previewFiles(mac: string, opts: { reveal: boolean }) {
+    const device = store.devices.getByMac(mac);
+    if (device === undefined) return null;
+    const model = catalog.get(device.model);
+    const site = device.siteId === null ? undefined : store.sites.get(device.siteId);
+    if (model === undefined || site === undefined) return { device, files: [] as PreviewFile[] };
+    const creds = credentialsFor(device);
+    const full = resolveSettings({
+      model,
+      mac: device.mac,
+      site,
+      profileChain: profileChainOf(device.profileId),
+      lines: linesOf(device),
+      publicUrl: deps.publicUrl(),
+      credentials: { username: creds.username, password: creds.secret },
+    });
+    const settings = opts.reveal ? full : maskSecrets(full);
+    const files: PreviewFile[] = model.files.map((file) => {
+      const name = renderFileNameFor(file, model, device.mac);
+      const perDevice = /\{mac\}/i.test(file.name);
+      const directory = file.kind === 'directory' ? directoryOf(site.id) : undefined;
+      const rendered = renderFile({
+        model,
+        file,
+        settings: perDevice ? settings : resolveSettings({ model, mac: '', site, profileChain: [], lines: { kind: 'none' }, publicUrl: deps.publicUrl() }),
+        referenceYear: new Date(now()).getUTCFullYear(),
+        ...(perDevice ? { mac: device.mac } : {}),
+        ...(directory === undefined ? {} : { directory }),
+      });
+      return { name, kind: file.kind, secrets: file.secrets, perDevice, contentType: rendered.contentType, body: rendered.body };
+    });
+    return { device, files };
+  }
+}
+
+export interface PreviewFile {
+  name: string;
+  kind: ModelFile['kind'];
+  secrets: boolean;
+  perDevice: boolean;
+  contentType: string;
+  body: Buffer;
+}
+
+function renderFileNameFor(file: ModelFile, model: ModelProfile, mac: string): string {
+  return file.name
+    .replaceAll('{mac}', mac.toLowerCase())
+    .replaceAll('{MAC}', mac.toUpperCase())
+    .replaceAll('{model}', model.modelToken.toLowerCase())
+    .replaceAll('{MODEL}', model.modelToken.toUpperCase());
+}
+
+export type PhoneFiles = ReturnType<typeof createPhoneFiles>;
