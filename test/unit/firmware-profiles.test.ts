@@ -79,4 +79,14 @@ describe('the shipped firmware-profiles catalogue', () => {
       }
     }
   });
+
+  it('names the Yealink common file after the firmware family the UA reports (VENDORS.md §1)', () => {
+    // "Field 3 is the firmware; its first number is the family XX of the common file."
+    for (const m of catalog.all().filter((x) => x.dialect === 'yealink')) {
+      for (const ua of m.userAgent.samples) {
+        const firmware = identify(catalog, { path: 'y000000000000.boot', userAgent: ua })?.firmware ?? '';
+        expect(Number(firmware.split('.')[0]), `${m.id} ${ua}`).toBe(Number(m.modelToken));
+      }
+    }
+  });
 });
