@@ -9,6 +9,7 @@ const spec: ResourceSpec = {
   singular: 'profile',
   key: 'id',
   columns: ['id', 'name', 'parentId', 'revision'],
+  revisioned: true,
 };
 
 /** `--settings` takes JSON inline or `@file.json`. */

@@ -21,6 +21,11 @@ export interface ResourceSpec {
   /** Columns of `list` (dotted paths into each item). */
   columns: readonly string[];
   filters?: readonly ListFilter[];
+  /**
+   * Deletes need `If-Match` with the item's revision (optimistic concurrency): `rm` reads the
+   * current revision first, unless `--revision` pins the one the user last saw.
+   */
+  revisioned?: boolean;
 }
 
 type Action = (ctx: CommandContext, ...args: never[]) => Promise<void>;
@@ -66,15 +71,20 @@ export function addReadDeleteCommands(group: Command, io: CliIo, spec: ResourceS
       }),
     );
 
-  group
-    .command(`rm <${spec.key}>`)
-    .description(`delete one ${spec.singular}`)
-    .action(
-      action(io, async (ctx, key: string) => {
-        await ctx.client.delete(`/api/v1/${spec.name}/${segment(key)}`);
-        print(ctx.io, ctx.json, { deleted: key }, () => `deleted ${spec.singular} ${key}\n`);
-      }),
-    );
+  const rm = group.command(`rm <${spec.key}>`).description(`delete one ${spec.singular}`);
+  if (spec.revisioned) rm.option('--revision <n>', 'delete only if this is still the current revision', integer('--revision'));
+  rm.action(
+    action(io, async (ctx, key: string, options: { revision?: number }) => {
+      const path = `/api/v1/${spec.name}/${segment(key)}`;
+      if (spec.revisioned) {
+        const revision = options.revision ?? (await ctx.client.get<{ revision: number }>(path)).revision;
+        await ctx.client.request('DELETE', path, undefined, { 'if-match': `"${revision}"` });
+      } else {
+        await ctx.client.delete(path);
+      }
+      print(ctx.io, ctx.json, { deleted: key }, () => `deleted ${spec.singular} ${key}\n`);
+    }),
+  );
 }
 
 /** Posts a new item and prints it. */
