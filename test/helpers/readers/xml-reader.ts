@@ -20,7 +20,8 @@ interface DomElement {
 
 export function readXml(text: string, options: XmlReadOptions = {}): Map<string, string> {
   const out = new Map<string, string>();
-  const root = create(text).root().node as unknown as DomElement;
+  // Whitespace-only text is a value here (a display name of one space), not indentation.
+  const root = create({ skipWhitespaceOnlyText: false }, text).root().node as unknown as DomElement;
   const isValueAttr = (name: string): boolean =>
     options.valueAttrs === '*' || (options.valueAttrs ?? []).includes(name);
   const put = (key: string, value: string): void => {
