@@ -1,0 +1,63 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../server/store/database.ts';
+import { loadMigrations, migrate } from '../../server/store/migrate.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'deskprov-store-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('openDatabase', () => {
+  it('creates the file in WAL mode with foreign keys on and every shipped migration recorded', () => {
+    const db = openDatabase(join(dir, 'deskprov.db'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+    expect(versions).toEqual(loadMigrations().map((m) => m.version));
+    db.close();
+  });
+
+  it('applies nothing on a second open and keeps the data', () => {
+    const file = join(dir, 'deskprov.db');
+    const first = openDatabase(file);
+    first.prepare("INSERT INTO numbers (e164, region, created_at, updated_at) VALUES ('+4930123', 'DE', 'x', 'x')").run();
+    first.close();
+    const again = openDatabase(file);
+    expect(migrate(again)).toEqual([]);
+    expect(again.prepare('SELECT count(*) FROM numbers').pluck().get()).toBe(1);
+    again.close();
+  });
+
+  it('rolls back every migration of a run when one fails', () => {
+    const migrations = join(dir, 'migrations');
+    mkdirSync(migrations);
+    writeFileSync(join(migrations, '001-good.sql'), 'CREATE TABLE a (x INTEGER);');
+    writeFileSync(join(migrations, '002-bad.sql'), 'CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);');
+    const db = openDatabase(':memory:');
+    const before = db.prepare('SELECT count(*) FROM schema_migrations').pluck().get();
+    expect(() => migrate(db, loadMigrations(migrations))).toThrow(/nowhere/);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('a', 'b')").pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(before);
+    db.close();
+  });
+
+  it('refuses rows that break foreign keys', () => {
+    const db = openDatabase(':memory:');
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO users (id, name, email, role, site_id, licensed, extension_number, created_at, updated_at)
+           VALUES ('u', 'n', 'e', 'user', 'no-site', 1, 1, 'x', 'x')`,
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+});
