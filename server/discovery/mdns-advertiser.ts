@@ -68,10 +68,10 @@ export async function startMdnsAdvertiser(opts: MdnsAdvertiserOptions): Promise<
   const services: CiaoService[] = [];
   let current = persisted;
 
-  const create = (type: string, txt?: Record<string, string>): CiaoService => {
+  const create = (type: string, hostname: string, txt?: Record<string, string>): CiaoService => {
     const service = responder.createService({
       name: current.name,
-      hostname: current.hostname,
+      hostname,
       type,
       port: opts.port,
       // Restrict the records too: without it ciao would also answer with loopback addresses.
@@ -83,7 +83,7 @@ export async function startMdnsAdvertiser(opts: MdnsAdvertiserOptions): Promise<
   };
 
   try {
-    const main = create(DESKPROV_SERVICE_TYPE, { ...DESKPROV_TXT });
+    const main = create(DESKPROV_SERVICE_TYPE, current.hostname, { ...DESKPROV_TXT });
     let pendingWrite: Promise<void> = Promise.resolve();
     // ciao emits name-change then hostname-change once probing settled on new names.
     const remember = (next: PersistedName): void => {
@@ -99,7 +99,13 @@ export async function startMdnsAdvertiser(opts: MdnsAdvertiserOptions): Promise<
     await main.advertise();
     await pendingWrite;
     // Created after the main service settled, so the console shares its (possibly new) name.
-    if (opts.httpService !== false) await create('http', { path: '/' }).advertise();
+    // ciao insists on one host name per service within a responder (its Prober treats a shared
+    // one as a local conflict), so the console's SRV points at `<host>-web`, same addresses.
+    if (opts.httpService !== false) {
+      const web = create('http', `${current.hostname}-web`, { path: '/' });
+      web.on('name-change', (name) => opts.logger?.info({ name }, 'mdns web console renamed'));
+      await web.advertise();
+    }
     opts.logger?.info({ name: current.name, interfaces: names }, 'mdns advertising');
   } catch (err) {
     await responder.shutdown().catch(() => undefined);

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectLines, createNetnsLab, netnsSupport, type LineLog, type NetnsLab, type NetnsLink } from '../helpers/netns.ts';
+import { startAvahi, type AvahiResolver } from '../helpers/netns-avahi.ts';
+
+/**
+ * mDNS/DNS-SD end to end: the advertiser runs in a "server" namespace; in a "client" namespace
+ * a real resolver (avahi-daemon on a private D-Bus, browsed with avahi-browse) finds it, and a
+ * passive multicast-dns listener sees the goodbye packets. A second server with the same name
+ * in the client namespace must rename itself and keep the new name across a restart.
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const CHILD = path.join(root, 'test/helpers/netns-discovery-child.ts');
+const LISTENER = path.join(root, 'test/helpers/netns-mdns-listener.ts');
+
+const support = netnsSupport();
+if (!support.ok) throw new Error(`mDNS e2e needs network namespaces: ${support.reason}`);
+
+let lab: NetnsLab;
+let link: NetnsLink;
+let avahi: AvahiResolver;
+let listener: LineLog;
+const timings: Record<string, number> = {};
+
+interface Advertiser {
+  child: ChildProcess;
+  out: LineLog;
+  name: string;
+}
+
+async function startAdvertiser(ns: string, ifname: string, nameFile: string): Promise<Advertiser> {
+  const child = lab.spawn(ns, process.execPath, ['--import', 'tsx', CHILD, 'mdns', JSON.stringify({ interfaces: [ifname], port: 8080, nameFile })], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const out = collectLines(child);
+  const ready = await out.waitFor((l) => l.includes('"event":"ready"'), 20_000);
+  return { child, out, name: (JSON.parse(ready) as { name: string }).name };
+}
+
+async function stopAdvertiser(adv: Advertiser): Promise<void> {
+  const exited = new Promise((resolve) => adv.child.once('exit', resolve));
+  adv.child.stdin?.write('close\n');
+  await adv.out.waitFor((l) => l.includes('"event":"closed"'), 10_000);
+  await exited;
+}
+
+let first: Advertiser;
+
+beforeAll(async () => {
+  lab = createNetnsLab();
+  const serverNs = await lab.addNamespace('srv');
+  const clientNs = await lab.addNamespace('cli');
+  link = await lab.link(serverNs, clientNs);
+  let t = Date.now();
+  avahi = await startAvahi(lab, clientNs, link.b.ifname);
+  timings.avahi_start_ms = Date.now() - t;
+  const listen = lab.spawn(clientNs, process.execPath, ['--import', 'tsx', LISTENER, link.b.ipv4], { cwd: root });
+  listener = collectLines(listen);
+  await listener.waitFor((l) => l.includes('"event":"ready"'), 15_000);
+  t = Date.now();
+  first = await startAdvertiser(serverNs, link.a.ifname, path.join(lab.dir, 'server-a', 'mdns-name.json'));
+  timings.advertiser_ready_ms = Date.now() - t;
+}, 60_000);
+
+afterAll(async () => {
+  console.info(`TIMING ${Object.entries(timings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  await lab?.destroy();
+});
+
+describe('mDNS advertiser seen from another namespace', () => {
+  it('is found and resolved by avahi-browse with its address, port and TXT', async () => {
+    const t = Date.now();
+    const found = await avahi.waitFor('_deskprov._tcp', (s) => s.address === link.a.ipv4, 10_000);
+    timings.avahi_resolve_ms = Date.now() - t;
+    expect(first.name).toBe('deskprov');
+    expect(found).toMatchObject({ interface: link.b.ifname, protocol: 'IPv4', name: 'deskprov', type: '_deskprov._tcp', domain: 'local', host: 'deskprov.local', port: 8080 });
+    expect([...found.txt].sort()).toEqual(['api=/api/v1', 'path=/', 'v=1']);
+  });
+
+  it('also publishes the web console as _http._tcp', async () => {
+    const web = await avahi.waitFor('_http._tcp', (s) => s.address === link.a.ipv4 && s.name === 'deskprov', 10_000);
+    expect(web).toMatchObject({ port: 8080, host: 'deskprov-web.local', txt: ['path=/'] });
+  });
+
+  it('renames a second server with the same name and keeps the new name across its restart', async () => {
+    const nameFile = path.join(lab.dir, 'server-b', 'mdns-name.json');
+    const second = await startAdvertiser(link.b.ns, link.b.ifname, nameFile);
+    expect(second.name).toBe('deskprov (2)');
+    expect(JSON.parse(readFileSync(nameFile, 'utf8'))).toEqual({ name: 'deskprov (2)', hostname: 'deskprov-(2)' });
+    await stopAdvertiser(second);
+
+    const again = await startAdvertiser(link.b.ns, link.b.ifname, nameFile);
+    expect(again.name).toBe('deskprov (2)');
+    const renamed = await avahi.waitFor('_deskprov._tcp', (s) => s.name === 'deskprov (2)' && s.address === link.b.ipv4, 10_000);
+    expect(renamed.host).toBe('deskprov-(2).local');
+    // The first server kept its name.
+    await avahi.waitFor('_deskprov._tcp', (s) => s.name === 'deskprov' && s.address === link.a.ipv4, 5000);
+    await stopAdvertiser(again);
+  });
+
+  it('sends goodbye packets (TTL 0) for its records when it shuts down', async () => {
+    const from = listener.lines.length;
+    const t = Date.now();
+    await stopAdvertiser(first);
+    const isGoodbye = (name: string, type: string) => (l: string) => {
+      const r = JSON.parse(l) as { event: string; name?: string; type?: string; ttl?: number };
+      return r.event === 'record' && r.name === name && r.type === type && r.ttl === 0;
+    };
+    await listener.waitFor(isGoodbye('_deskprov._tcp.local', 'PTR'), 5000, from);
+    await listener.waitFor(isGoodbye('deskprov._deskprov._tcp.local', 'SRV'), 5000, from);
+    await listener.waitFor(isGoodbye('deskprov.local', 'A'), 5000, from);
+    await listener.waitFor(isGoodbye('deskprov._http._tcp.local', 'SRV'), 5000, from);
+    timings.goodbye_ms = Date.now() - t;
+  });
+});
