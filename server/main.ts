@@ -52,10 +52,9 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
 
     const bootstrap = services.tokens.ensureBootstrap(config.adminToken);
     if (bootstrap.token !== null) {
-      print('');
-      print('deskprov: first start — the super-admin API token (shown once, stored only as a hash):');
-      print(`  ${bootstrap.token}`);
-      print('');
+      print(
+        `\ndeskprov: first start — the super-admin API token (shown once, stored only as a hash):\n  ${bootstrap.token}\n`,
+      );
     }
 
     const purge = (): void => {
@@ -86,10 +85,14 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       config.publicUrl = listenUrl('http', { host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, ''), port });
     }
 
-    print(`deskprov serving on ${httpUrl}`);
-    print(`  phones:  ${config.publicUrl}`);
-    print(`  console: ${httpUrl}ui/`);
-    print(`  API:     ${httpUrl}api/v1 (OpenAPI: ${httpUrl}api/v1/openapi.json)`);
+    print(
+      [
+        `deskprov serving on ${httpUrl}`,
+        `  phones:  ${config.publicUrl}`,
+        `  console: ${httpUrl}ui/`,
+        `  API:     ${httpUrl}api/v1 (OpenAPI: ${httpUrl}api/v1/openapi.json)`,
+      ].join('\n'),
+    );
     logger.info({ http: httpUrl, publicUrl: config.publicUrl, data: config.dataDir }, 'deskprov started');
 
     let closing: Promise<void> | undefined;

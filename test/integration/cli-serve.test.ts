@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runBin } from '../setup/cli-process.ts';
+import { startServerProcess, type ServerProcess } from '../setup/server-process.ts';
+
+let dir: string | undefined;
+let running: ServerProcess | undefined;
+afterEach(async () => {
+  if (running && running.child.exitCode === null) await running.stop('SIGKILL');
+  running = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+describe('deskprov serve configuration errors', () => {
+  it('exits with code 2 and one clear line per problem, without a stack trace', async () => {
+    const run = await runBin(['serve', '--http', '127.0.0.1:70000', '--tftp', 'nohost', '--discovery', 'no-such-if0', '--log', 'loud']);
+    expect(run.code).toBe(2);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe('error: --http / DESKPROV_HTTP: port 70000 is out of range (0-65535)');
+    expect(lines[1]).toMatch(/^error: --tftp \/ DESKPROV_TFTP: "nohost" is not host:port/);
+    expect(lines[2]).toMatch(/^error: --discovery \/ DESKPROV_DISCOVERY: no network interface "no-such-if0"/);
+    expect(lines[3]).toMatch(/^error: --log \/ DESKPROV_LOG: "loud" is not a log level/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads settings from the environment and refuses a short admin token', async () => {
+    const run = await runBin(['serve'], { DESKPROV_HTTP: 'not-an-address', DESKPROV_ADMIN_TOKEN: 'short' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('error: --http / DESKPROV_HTTP: "not-an-address" is not host:port');
+    expect(run.stderr).toContain('error: DESKPROV_ADMIN_TOKEN: must be at least 20 characters');
+    expect(run.stderr).not.toContain('short\n');
+  });
+});
+
+describe('deskprov serve', () => {
+  it('prints the first-start token once, serves /healthz and the API with it, and stops cleanly on SIGTERM', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'deskprov-serve-'));
+    const args = ['--data', join(dir, 'data'), '--http', '127.0.0.1:0', '--tftp', 'off'];
+    running = await startServerProcess(args);
+    const token = /first start.*\n\s+(\S+)/.exec(running.stderr())?.[1];
+    expect(token).toMatch(/^dpt_/);
+    expect(running.stderr()).toContain(`  API:     ${running.url}api/v1`);
+    expect(await (await fetch(`${running.url}healthz`)).json()).toEqual({ status: 'ok' });
+    const sites = await fetch(`${running.url}api/v1/sites`, { headers: { authorization: `Bearer ${token}` } });
+    expect(sites.status).toBe(200);
+    expect(await running.stop('SIGTERM')).toBe(0);
+    expect(running.stdout()).not.toContain(token);
+    // Logs are JSON lines on stdout.
+    for (const line of running.stdout().trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+
+    running = await startServerProcess(args);
+    expect(running.stderr()).not.toContain('first start');
+    const again = await fetch(`${running.url}api/v1/sites`, { headers: { authorization: `Bearer ${token}` } });
+    expect(again.status).toBe(200);
+    expect(await running.stop('SIGINT')).toBe(0);
+  });
+});
