@@ -65,7 +65,7 @@ export function createSiteService(ctx: ServiceContext) {
       store.transaction(() => {
         const before = mustGet(id);
         if (store.sites.isReferenced(id)) {
-          throw appError('CONFLICT', 'the site still has users, devices or extensions');
+          throw appError('CONFLICT', 'the site still has users, devices, extensions or installer tokens');
         }
         store.sites.delete(id);
         audit(ctx, actor, 'site.delete', { type: 'site', id }, before, null);

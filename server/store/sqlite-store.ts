@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { appError, isAppError } from '../errors.ts';
 import type { Store } from './repositories.ts';
 import { sqliteAudit } from './sqlite/audit-repository.ts';
 import { sqliteDevices } from './sqlite/device-repository.ts';
@@ -8,6 +9,22 @@ import { sqliteProfiles } from './sqlite/profile-repository.ts';
 import { sqliteSites } from './sqlite/site-repository.ts';
 import { sqliteTokens } from './sqlite/token-repository.ts';
 import { sqliteUsers } from './sqlite/user-repository.ts';
+
+/**
+ * A constraint the services did not check first (another feature's table still pointing at a
+ * row, a race the rules missed) is a conflict for the caller, not a 500.
+ */
+function asConflict(err: unknown): unknown {
+  if (isAppError(err) || !(err instanceof Error)) return err;
+  const code = (err as { code?: unknown }).code;
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    return appError('CONFLICT', 'other records still refer to this one; remove or change them first');
+  }
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return appError('CONFLICT', 'a record with the same unique value already exists');
+  }
+  return err;
+}
 
 /** The SQLite implementation of every repository over one open database. */
 export function createSqliteStore(db: Database): Store {
@@ -20,7 +37,14 @@ export function createSqliteStore(db: Database): Store {
     profiles: sqliteProfiles(db),
     tokens: sqliteTokens(db),
     audit: sqliteAudit(db),
-    // Nested calls become savepoints (better-sqlite3): a failing inner step rolls back alone.
-    transaction: <T>(fn: () => T): T => (db.inTransaction ? db.transaction(fn)() : db.transaction(fn).immediate()),
+    transaction<T>(fn: () => T): T {
+      // Nested calls become savepoints (better-sqlite3): a failing inner step rolls back alone.
+      if (db.inTransaction) return db.transaction(fn)();
+      try {
+        return db.transaction(fn).immediate();
+      } catch (err) {
+        throw asConflict(err);
+      }
+    },
   };
 }

@@ -234,3 +234,12 @@ describe('SQLite repositories', () => {
     expect(page.total).toBe(11);
   });
 });
+
+describe('constraint failures', () => {
+  it('turns a foreign-key failure inside a transaction into CONFLICT, not an internal error', () => {
+    expect(() => store.transaction(() => store.sites.delete('s1'))).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', statusCode: 409 }),
+    );
+    expect(store.sites.get('s1')).toBeDefined();
+  });
+});

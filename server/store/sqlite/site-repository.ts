@@ -54,7 +54,8 @@ export function sqliteSites(db: Database): SiteRepository {
         db
           .prepare(
             `SELECT (EXISTS (SELECT 1 FROM users WHERE site_id = @v) OR EXISTS (SELECT 1 FROM devices WHERE site_id = @v)
-             OR EXISTS (SELECT 1 FROM extensions WHERE site_id = @v)) AS used`,
+             OR EXISTS (SELECT 1 FROM extensions WHERE site_id = @v)
+             OR EXISTS (SELECT 1 FROM api_tokens WHERE site_id = @v)) AS used`,
           )
           .get({ v: id }) as { used: number }
       ).used === 1,
