@@ -43,17 +43,27 @@ function assertName(name: string): void {
   }
 }
 
+/**
+ * xmlbuilder2 escapes `&` only when it does not already start an entity reference, so a value
+ * `&lt;` or `&foo;` would reach the phone as markup (an undefined entity breaks the whole file).
+ * Turning every `&` into `&amp;` first makes each one such a reference, which it then keeps:
+ * the parsed value is exactly the original text.
+ */
+function literalAmpersands(value: string): string {
+  return value.replaceAll('&', '&amp;');
+}
+
 function append(parent: XMLBuilder, node: XmlNode): void {
   assertName(node.name);
   const child = parent.ele(node.name);
   for (const [key, value] of node.attrs ?? []) {
     assertName(key);
     assertSafeText(value, `${node.name}@${key}`, 'value');
-    child.att(key, value);
+    child.att(key, literalAmpersands(value));
   }
   if (node.text !== undefined) {
     assertSafeText(node.text, node.name, 'value');
-    if (node.text !== '') child.txt(node.text);
+    if (node.text !== '') child.txt(literalAmpersands(node.text));
   }
   for (const c of node.children ?? []) append(child, c);
 }

@@ -18,10 +18,19 @@ interface DomElement {
   childNodes: ArrayLike<DomElement>;
 }
 
+/**
+ * xmlbuilder2's parser decodes named entities before character references, so `&amp;#60;` (the
+ * text `&#60;`) comes back as `<`. `&#38;` is the same character as `&amp;` to any XML parser and
+ * is decoded in the same pass as other references, which keeps the reading exact.
+ */
+function singleDecode(text: string): string {
+  return text.replaceAll('&amp;', '&#38;');
+}
+
 export function readXml(text: string, options: XmlReadOptions = {}): Map<string, string> {
   const out = new Map<string, string>();
   // Whitespace-only text is a value here (a display name of one space), not indentation.
-  const root = create({ skipWhitespaceOnlyText: false }, text).root().node as unknown as DomElement;
+  const root = create({ skipWhitespaceOnlyText: false }, singleDecode(text)).root().node as unknown as DomElement;
   const isValueAttr = (name: string): boolean =>
     options.valueAttrs === '*' || (options.valueAttrs ?? []).includes(name);
   const put = (key: string, value: string): void => {

@@ -13,7 +13,7 @@ import type { CanonicalSettings, DirectoryEntry, ModelFile, ModelProfile } from 
  * the render refuses with RULE_VIOLATION (only for characters a format cannot carry).
  */
 
-const NASTY = ['\r', '\n', '\u0000', '<', '>', '&', '"', "'", ']]>', '#', '=', ':', ';', ' ', 'é', '😀', 'a', '\ud800', '\t', '%NULL%', '$MA'];
+const NASTY = ['\r', '\n', '\u0000', '<', '>', '&', '"', "'", ']]>', '#', '=', ':', ';', ' ', 'é', '😀', 'a', '\ud800', '\t', '%NULL%', '$MA', '&amp;', '&foo;', '&#60;'];
 
 const hostile = fc.oneof(
   fc.string({ unit: fc.constantFrom(...NASTY), maxLength: 8 }),
@@ -68,7 +68,7 @@ describe.each(Object.entries(SAMPLE_MODELS))('hostile values in %s files', (dial
         {
           numRuns: 150,
           seed: 20261124,
-          examples: [[' ', '', '  '], ['a\nb', 'c', 'd'], ['<&>"\'', ']]>', '#=:'], ['😀é', '%NULL%', '$MA']],
+          examples: [[' ', '', '  '], ['a\nb', 'c', 'd'], ['<&>"\'', ']]>', '#=:'], ['😀é', '%NULL%', '$MA'], ['&foo;', '&amp;', '&#60;']],
         },
       );
     });
