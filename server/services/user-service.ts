@@ -7,7 +7,7 @@ import { appError } from '../errors.ts';
 import type { Page, UserFilter } from '../store/repositories.ts';
 import { unbindUserDevices } from './binding.ts';
 import { audit, listing, notFound, type ServiceContext, unknownReference } from './context.ts';
-import { allocateExtension } from './extension-service.ts';
+import { allocateExtension, touchDevicesOf } from './extension-service.ts';
 
 export interface UserInput {
   name: string;
@@ -86,6 +86,12 @@ export function createUserService(ctx: ServiceContext) {
           updatedAt: ctx.now().toISOString(),
         };
         store.users.update(after);
+        const ext = store.extensions.get(after.extensionNumber);
+        // The line shows the user's name unless someone chose another display name.
+        if (ext !== undefined && ext.displayName === before.name && after.name !== before.name) {
+          store.extensions.update({ ...ext, displayName: after.name, updatedAt: after.updatedAt });
+          touchDevicesOf(ctx, ext.number);
+        }
         audit(ctx, actor, 'user.update', { type: 'user', id }, before, after);
         if (before.licensed && !after.licensed) unbindUserDevices(ctx, actor, id, 'unlicensed');
         return after;
