@@ -12,7 +12,7 @@ const listener = mdns({ interface: iface, bind: '0.0.0.0', reuseAddr: true, loop
 listener.on('ready', () => process.stdout.write(`${JSON.stringify({ event: 'ready' })}\n`));
 listener.on('response', (packet) => {
   for (const record of [...packet.answers, ...(packet.additionals ?? [])]) {
-    process.stdout.write(`${JSON.stringify({ event: 'record', name: record.name, type: record.type, ttl: record.ttl ?? null })}\n`);
+    process.stdout.write(`${JSON.stringify({ event: 'record', name: record.name, type: record.type, ttl: 'ttl' in record ? record.ttl : null })}\n`);
   }
 });
 process.on('SIGTERM', () => listener.destroy(() => process.exit(0)));
