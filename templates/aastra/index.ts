@@ -66,14 +66,17 @@ function common(input: RenderInput): RenderedFile {
     .set(`${prov.scheme === 'https' ? 'https' : 'http'} server`, slash < 0 ? prov.hostPath : prov.hostPath.slice(0, slash))
     .set(`${prov.scheme === 'https' ? 'https' : 'http'} path`, slash < 0 ? '' : prov.hostPath.slice(slash + 1));
   if (s.network.vlan !== undefined) list.set('tagging enabled', '1').set('vlan id', s.network.vlan);
-  if (s.firmware !== undefined) list.set('firmware server', s.firmware.url);
   for (const [key, query] of EVENTS) list.set(key, eventUrl(s, query));
   return textFile(writeCfg(list.entries(), AASTRA_CFG, 'deskprov common settings'));
 }
 
-/** `model`: `<model>.cfg`, read between aastra.cfg and the MAC file; no model overrides yet. */
+/**
+ * `model`: `<model>.cfg`, read between aastra.cfg and the MAC file. Firmware is pinned per model
+ * (`<model>.st` images), so its server lives here; without a pin the file holds only a comment.
+ */
 function model(input: RenderInput): RenderedFile {
-  return textFile(writeCfg([], AASTRA_CFG, `deskprov settings for ${input.model.name}`));
+  const list = new SettingsList().setIf('firmware server', input.settings.firmware?.url);
+  return textFile(writeCfg(list.entries(), AASTRA_CFG, `deskprov settings for ${input.model.name}`));
 }
 
 /** `device`: `<MAC>.cfg`: lines, keys, credentials, raw keys last. */
@@ -111,6 +114,8 @@ function device(input: RenderInput): RenderedFile {
       .set('https user name', s.provisioning.credentials.username)
       .set('https user password', s.provisioning.credentials.password);
   }
+  // `directory 1` names a directory file to download (✘ format: Aastra lists CSV); only set
+  // when the pipeline publishes a directory for this dialect.
   if (s.directory !== undefined) list.set('directory 1', s.directory.url);
   list.overrideAll(s.raw);
   return textFile(writeCfg(list.entries(), AASTRA_CFG));
