@@ -235,10 +235,14 @@ function renderKea(classes: ResolvedClass[], input: DhcpSnippetInput): string {
     for (const oui of c.ouis) tests.push(`substring(pkt4.mac, 0, 3) == 0x${oui}`);
     // always-send: phones rarely list 66/160/150/43 in their parameter request list.
     const optionData = c.options.map((o) => {
-      if (o.code === 66) return { name: 'tftp-server-name', data: o.text, 'always-send': true };
-      if (o.code === 160) return { name: 'deskprov-provisioning-url', data: o.text, 'always-send': true };
-      if (o.code === 150) return { name: 'deskprov-cisco-tftp', data: o.ips.join(', '), 'always-send': true };
-      return { name: 'vendor-encapsulated-options', code: 43, 'csv-format': false, data: o.bytes.toString('hex').toUpperCase(), 'always-send': true };
+      switch (o.code) {
+        case 43:
+          return { name: 'vendor-encapsulated-options', code: 43, 'csv-format': false, data: o.bytes.toString('hex').toUpperCase(), 'always-send': true };
+        case 150:
+          return { name: 'deskprov-cisco-tftp', data: o.ips.join(', '), 'always-send': true };
+        default:
+          return { name: o.code === 66 ? 'tftp-server-name' : 'deskprov-provisioning-url', data: o.text, 'always-send': true };
+      }
     });
     const needs43 = c.options.some((o) => o.code === 43);
     return {
