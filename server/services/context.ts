@@ -60,7 +60,10 @@ export function unknownReference(field: string, what: string, id: string | numbe
   throw appError('UNKNOWN_REFERENCE', `${field}: ${what} ${id} does not exist`, { field });
 }
 
-/** Installers (and site-scoped tokens) act only on their own site. */
+/**
+ * Installers (and admins whose token names a site) act only on their own site; `siteId` null
+ * means a write that is not about one site (creating a site), which such tokens may not do.
+ */
 export function checkSiteScope(actor: Principal, siteId: string | null): void {
   if (actor.siteId !== null && actor.siteId !== siteId) {
     throw appError('FORBIDDEN', 'this token may only act on its own site');

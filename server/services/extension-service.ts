@@ -10,7 +10,7 @@ import type { Site } from '../domain/site.ts';
 import { checkText } from '../domain/text.ts';
 import { appError } from '../errors.ts';
 import type { ExtensionFilter, Page } from '../store/repositories.ts';
-import { audit, listing, notFound, type ServiceContext, unknownReference } from './context.ts';
+import { audit, checkSiteScope, listing, notFound, type ServiceContext, unknownReference } from './context.ts';
 
 export interface ExtensionPatch {
   displayName?: string;
@@ -90,6 +90,7 @@ export function createExtensionService(ctx: ServiceContext) {
       const displayName = patch.displayName === undefined ? undefined : checkText(patch.displayName, 'displayName');
       return store.transaction(() => {
         const before = mustGet(number);
+        checkSiteScope(actor, before.siteId);
         if (patch.outboundCallerId != null && store.numbers.get(patch.outboundCallerId) === undefined) {
           unknownReference('outboundCallerId', 'number', patch.outboundCallerId);
         }
@@ -120,6 +121,7 @@ export function createExtensionService(ctx: ServiceContext) {
     rotateSecret(actor: Principal, number: number): Extension {
       return store.transaction(() => {
         const before = mustGet(number);
+        checkSiteScope(actor, before.siteId);
         const after: Extension = { ...before, secret: generateSecret(ctx.random), updatedAt: ctx.now().toISOString() };
         store.extensions.update(after);
         touchDevicesOf(ctx, number);

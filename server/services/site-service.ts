@@ -2,7 +2,7 @@ import type { Principal } from '../domain/roles.ts';
 import { type Site, type SiteFields, validateSite } from '../domain/site.ts';
 import { appError } from '../errors.ts';
 import type { Page } from '../store/repositories.ts';
-import { audit, listing, notFound, type ServiceContext } from './context.ts';
+import { audit, checkSiteScope, listing, notFound, type ServiceContext } from './context.ts';
 
 export type SiteInput = Omit<SiteFields, 'tftpSecrets'> & { tftpSecrets?: boolean };
 export type SitePatch = Partial<SiteFields>;
@@ -25,6 +25,7 @@ export function createSiteService(ctx: ServiceContext) {
   return {
     create(actor: Principal, input: SiteInput): Site {
       const fields = validateSite({ ...input, tftpSecrets: input.tftpSecrets ?? false });
+      checkSiteScope(actor, null);
       return store.transaction(() => {
         checkRange(fields, null);
         const at = ctx.now().toISOString();
@@ -42,6 +43,7 @@ export function createSiteService(ctx: ServiceContext) {
     update(actor: Principal, id: string, patch: SitePatch): Site {
       return store.transaction(() => {
         const before = mustGet(id);
+        checkSiteScope(actor, id);
         const { id: _id, createdAt, updatedAt, ...current } = before;
         const fields = validateSite({ ...current, ...patch });
         checkRange(fields, id);
@@ -64,6 +66,7 @@ export function createSiteService(ctx: ServiceContext) {
     remove(actor: Principal, id: string): void {
       store.transaction(() => {
         const before = mustGet(id);
+        checkSiteScope(actor, id);
         if (store.sites.isReferenced(id)) {
           throw appError('CONFLICT', 'the site still has users, devices, extensions or installer tokens');
         }

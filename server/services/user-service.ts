@@ -6,7 +6,7 @@ import type { User } from '../domain/user.ts';
 import { appError } from '../errors.ts';
 import type { Page, UserFilter } from '../store/repositories.ts';
 import { unbindUserDevices } from './binding.ts';
-import { audit, listing, notFound, type ServiceContext, unknownReference } from './context.ts';
+import { audit, checkSiteScope, listing, notFound, type ServiceContext, unknownReference } from './context.ts';
 import { allocateExtension, touchDevicesOf } from './extension-service.ts';
 
 export interface UserInput {
@@ -46,6 +46,7 @@ export function createUserService(ctx: ServiceContext) {
       const email = normalizeEmail(input.email);
       return store.transaction(() => {
         const site = store.sites.get(input.siteId) ?? unknownReference('siteId', 'site', input.siteId);
+        checkSiteScope(actor, site.id);
         checkEmailFree(email, null);
         const ext = allocateExtension(ctx, site, 'user', name, input.extension);
         const at = ctx.now().toISOString();
@@ -76,6 +77,7 @@ export function createUserService(ctx: ServiceContext) {
       const email = patch.email === undefined ? undefined : normalizeEmail(patch.email);
       return store.transaction(() => {
         const before = mustGet(id);
+        checkSiteScope(actor, before.siteId);
         if (email !== undefined) checkEmailFree(email, id);
         const after: User = {
           ...before,
@@ -105,6 +107,7 @@ export function createUserService(ctx: ServiceContext) {
     remove(actor: Principal, id: string): void {
       store.transaction(() => {
         const before = mustGet(id);
+        checkSiteScope(actor, before.siteId);
         unbindUserDevices(ctx, actor, id, 'user-deleted');
         store.users.delete(id);
         const ext = store.extensions.get(before.extensionNumber);

@@ -71,3 +71,23 @@ describe('roles', () => {
     expect((await api.call('GET', '/audit?action=device.create', undefined, { token: admin })).body.items[0].actorName).toBe('Admin Ada');
   });
 });
+
+describe('site-scoped admin tokens', () => {
+  it('act on their own site only', async () => {
+    const scoped = (await api.call('POST', '/tokens', { name: 'Paris admin', role: 'admin', siteId: otherSiteId })).body.token;
+    const before = contentDigest(api.db);
+    for (const [method, path, body] of [
+      ['POST', '/sites', { name: 'X', timezone: 'UTC', networks: [], extensionRange: { first: 900, last: 901 }, registrar: { host: 'pbx' } }],
+      ['PATCH', `/sites/${siteId}`, { name: 'Mine now' }],
+      ['POST', '/users', { name: 'Eve', email: 'eve@example.com', siteId }],
+      ['PATCH', '/extensions/200', { voicemail: true }],
+      ['POST', '/devices', { mac: mac(70), model: 'yealink/t54w', siteId, standalone: true }],
+    ] as const) {
+      const res = await api.call(method, path, body, { token: scoped });
+      expect([path, res.status]).toEqual([path, 403]);
+    }
+    expect(contentDigest(api.db)).toBe(before);
+    const own = await api.call('POST', '/users', { name: 'Pia', email: 'pia@example.com', siteId: otherSiteId }, { token: scoped });
+    expect(own.status).toBe(201);
+  });
+});
