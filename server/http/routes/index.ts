@@ -10,6 +10,7 @@ import { profileRoutes } from './profiles.ts';
 import { siteRoutes } from './sites.ts';
 import { tokenRoutes } from './tokens.ts';
 import { userRoutes } from './users.ts';
+import { whoamiRoutes } from './whoami.ts';
 
 /**
  * Every admin resource of `/api/v1` (register with `{ prefix: '/api/v1', services }`). Each route
@@ -27,6 +28,7 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     auditRoutes,
     modelRoutes,
     importRoutes,
+    whoamiRoutes,
   ]) {
     await app.register(routes, { services });
   }

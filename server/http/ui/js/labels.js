@@ -1,0 +1,36 @@
+/** Words the pages share for API values. */
+
+export const STATE_TEXT = {
+  discovered: 'discovered',
+  'awaiting-claim': 'awaiting claim',
+  provisioned: 'provisioned',
+  retired: 'retired',
+};
+
+export const STATE_BADGE = {
+  discovered: 'warn',
+  'awaiting-claim': 'warn',
+  provisioned: 'ok',
+  retired: 'muted',
+};
+
+export const MATCHED_BY_TEXT = {
+  bssid: 'Wi-Fi access point',
+  switchPort: 'switch port',
+  switch: 'switch',
+  subnet: 'subnet',
+  assigned: 'assigned',
+  siteDefault: 'site default',
+};
+
+/** What a person calls a device: its label, else its user, else its MAC. */
+export function deviceName(device, users) {
+  if (device.label) return device.label;
+  const user = device.binding?.userId ? users.get(device.binding.userId) : undefined;
+  return user ? user.name : formatMac(device.mac);
+}
+
+/** `001565aabbcc` → `00:15:65:aa:bb:cc`. */
+export function formatMac(mac) {
+  return String(mac).match(/.{1,2}/g)?.join(':') ?? String(mac);
+}
