@@ -111,8 +111,23 @@ function abbreviation(zone: string, ms: number, offset: number): string {
   return `<${sign}${hh}${mm}>`;
 }
 
-/** Offsets and DST rules of `zone` as observed in `year` (the pipeline passes the current year). */
+const rulesCache = new Map<string, ZoneRules>();
+
+/**
+ * Offsets and DST rules of `zone` as observed in `year` (the pipeline passes the current year).
+ * Memoised: a year's scan costs a few hundred ICU calls, and the answer never changes.
+ */
 export function zoneRules(zone: string, year: number): ZoneRules {
+  const key = `${zone}\u0000${year}`;
+  let rules = rulesCache.get(key);
+  if (rules === undefined) {
+    rules = computeZoneRules(zone, year);
+    rulesCache.set(key, rules);
+  }
+  return structuredClone(rules);
+}
+
+function computeZoneRules(zone: string, year: number): ZoneRules {
   const transitions = transitionsIn(zone, year);
   const toDst = transitions.find((t) => t.to > t.from);
   const toStd = transitions.find((t) => t.to < t.from);
