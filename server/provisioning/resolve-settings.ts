@@ -1,3 +1,4 @@
+import { renderFileName } from './file-pattern.ts';
 import type {
   CanonicalSettings,
   LineKey,
@@ -38,7 +39,8 @@ export type LineSource =
 
 export interface ResolveInput {
   model: ModelProfile;
-  mac: string;
+  /** Canonical lowercase MAC; absent for shared files. */
+  mac?: string;
   site: {
     timezone: string;
     registrar: { host: string; port?: number; transport?: Transport };
@@ -64,13 +66,9 @@ export const DEFAULT_SETTINGS = {
   language: 'en',
 } as const;
 
-/** Replaces `{mac}`, `{MAC}`, `{model}`, `{MODEL}` in a catalogue file name. */
+/** The name a phone asks for this catalogue file under (vendor MAC case). */
 export function fileNameFor(file: ModelFile, model: ModelProfile, mac: string | undefined): string {
-  return file.name
-    .replaceAll('{mac}', (mac ?? '000000000000').toLowerCase())
-    .replaceAll('{MAC}', (mac ?? '000000000000').toUpperCase())
-    .replaceAll('{model}', model.modelToken.toLowerCase())
-    .replaceAll('{MODEL}', model.modelToken.toUpperCase());
+  return renderFileName(file.name, model.modelToken, mac);
 }
 
 /** Applies the layers in order; later layers win key by key. */
@@ -146,7 +144,7 @@ export function resolveSettings(input: ResolveInput): CanonicalSettings {
       version: pinned.version,
     };
   }
-  const directory = model.files.find((file) => file.kind === 'directory');
+  const directory = model.files.find((file) => file.kind === 'directory' && (input.mac !== undefined || !/\{mac\}/i.test(file.name)));
   if (directory !== undefined) settings.directory = { url: `${publicUrl}${fileNameFor(directory, model, input.mac)}` };
   if (input.agentToken !== undefined) settings.agentToken = input.agentToken;
   return settings;

@@ -18,6 +18,7 @@ import { strongEtag } from '../http/http-semantics.ts';
 import type { HttpCredentials, PhoneReadRepo } from '../store/phone-read-repo.ts';
 import type { Store } from '../store/repositories.ts';
 import type { DiscoveredInput } from './device-service.ts';
+import { createPhoneReads } from './phone-reads.ts';
 import { ServedRecorder } from './served-recorder.ts';
 
 /**
@@ -117,7 +118,8 @@ const NOT_FOUND_BODY = Buffer.from('{"error":{"code":"NOT_FOUND","message":"no s
 const OUTSIDE_BODY = Buffer.from('{"error":{"code":"FORBIDDEN","message":"this network may not fetch phone files"}}');
 const BANNED_BODY = Buffer.from('{"error":{"code":"RATE_LIMITED","message":"too many failed requests from this address"}}');
 const JSON_TYPE = 'application/json; charset=utf-8';
-const ALL = { limit: Number.MAX_SAFE_INTEGER, offset: 0 };
+/** What Poly phones upload (VENDORS.md §2 and rule 4): logs, local settings, call lists, contacts. */
+export const UPLOAD_NAME = /^([0-9a-fA-F]{12})-(phone\.cfg|web\.cfg|app\.log|boot\.log|calls\.xml|directory\.xml)$/;
 
 /** The device, its site and everything its lines need, read in one go. */
 interface DeviceContext {
@@ -145,7 +147,8 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     onError,
   });
 
-  const sites = (): Site[] => store.sites.list(ALL).items;
+  const reads = createPhoneReads(store);
+  const { sites, linesOf, profileChainOf, directoryOf } = reads;
 
   function event(req: PhoneRequest, outcome: PhoneLogEvent['outcome'], status: number, extra: Partial<PhoneLogEvent> = {}): PhoneLogEvent {
     const out: PhoneLogEvent = { event: 'deskprov.phone', outcome, file: req.path, ip: req.ip, transport: req.transport, status, ...extra };
@@ -191,37 +194,6 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     const verdict = verifyDigest(digest, parsed.params, { method: req.method ?? 'GET', path: `/${req.path}` }, creds?.secret ?? null);
     if (creds === null || verdict === 'invalid') return { check: { kind: 'invalid' }, creds: null };
     return { check: { kind: verdict === 'ok' ? 'valid' : 'stale', deviceId: creds.deviceId }, creds };
-  }
-
-  function profileChainOf(profileId: string | null): ProfileSettings[] {
-    const chain: ProfileSettings[] = [];
-    const seen = new Set<string>();
-    let id = profileId;
-    while (id !== null && !seen.has(id)) {
-      seen.add(id);
-      const profile = store.profiles.get(id);
-      if (profile === undefined) break;
-      chain.unshift(profile.settings);
-      id = profile.parentId;
-    }
-    return chain;
-  }
-
-  function linesOf(device: Device): LineSource {
-    const binding = device.state === 'provisioned' ? device.binding : null;
-    if (binding === null) return { kind: 'none' };
-    const ext = store.extensions.get(binding.extensionNumber);
-    if (ext === undefined) return { kind: 'none' };
-    const line = { number: ext.number, authUser: ext.authUser, secret: ext.secret, displayName: ext.displayName };
-    return binding.kind === 'user' ? { kind: 'user', extension: line } : { kind: 'standalone', extension: line, label: device.label };
-  }
-
-  function directoryOf(siteId: string | null): DirectoryEntry[] {
-    if (siteId === null) return [];
-    return store.users
-      .list({ siteId }, ALL)
-      .items.map((user) => ({ name: user.name, extension: String(user.extensionNumber) }))
-      .sort((a, b) => a.name.localeCompare(b.name, 'en') || a.extension.localeCompare(b.extension));
   }
 
   /** Looks the MAC up and checks everything except credentials; a string says why it is not served. */
@@ -334,7 +306,6 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     const publicUrl = deps.publicUrl();
     const settings = resolveSettings({
       model,
-      mac: '',
       site: site ?? { timezone: 'UTC', registrar: { host: new URL(publicUrl).hostname } },
       profileChain: [],
       lines: { kind: 'none' },
@@ -360,27 +331,27 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       graceMs: options.graceMs,
     });
     const logged = { mac: ident.mac, ...(inService === null ? {} : { model: inService.model.id }) };
-    if (req.transport === 'tftp') return tftpDeviceFile(req, inService, logged);
+    if (req.transport === 'tftp') return tftpDeviceFile(req, inService, logged, ident.firmware);
     if (verdict.kind === 'forbidden') return miss(jsonAnswer(403, FORBIDDEN_BODY, event(req, 'forbidden', 403, { reason: verdict.reason, ...logged })), req.ip);
     if (verdict.kind === 'stale') return uniform(req, 'stale nonce', logged, true);
     if (verdict.kind === 'refuse' || inService === null || creds === null) return uniform(req, verdict.kind === 'refuse' ? verdict.reason : 'unknown', logged);
     if (verdict.firstHandOut && inService.file.secrets) phoneRepo.markHandedOut(inService.device.id, new Date(now()).toISOString(), req.ip);
     if (verdict.via === 'credentials') bans.forgive(req.ip);
-    return renderDeviceFile(req, inService, { username: creds.username, password: creds.secret }, false, { ...logged, via: verdict.via });
+    return renderDeviceFile(req, inService, { username: creds.username, password: creds.secret }, false, { ...logged, via: verdict.via }, ident.firmware);
   }
 
   /**
    * TFTP cannot authenticate: a device's file goes to its site's networks only, with secrets only
    * when the site allows TFTP secrets (E911-SECURITY §2.5 item 8), else secret-free.
    */
-  function tftpDeviceFile(req: PhoneRequest, context: DeviceContext | null, logged: Partial<PhoneLogEvent>): PhoneResult {
+  function tftpDeviceFile(req: PhoneRequest, context: DeviceContext | null, logged: Partial<PhoneLogEvent>, firmware: string | undefined): PhoneResult {
     if (context === null) return miss(jsonAnswer(404, NOT_FOUND_BODY, event(req, 'refused', 404, logged)), req.ip);
     const secrets = context.site.tftpSecrets;
     const creds = secrets ? credentialsFor(context.device) : null;
     return renderDeviceFile(req, context, creds === null ? undefined : { username: creds.username, password: creds.secret }, !secrets, {
       ...logged,
       via: secrets ? 'tftp-secrets' : 'tftp-withheld',
-    });
+    }, firmware);
   }
 
   function renderDeviceFile(
@@ -389,6 +360,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     credentials: { username: string; password: string } | undefined,
     withhold: boolean,
     logged: Partial<PhoneLogEvent>,
+    firmware: string | undefined,
   ): PhoneResult {
     const { device, model, file, canonicalName } = context;
     const full = resolveSettings({
@@ -412,7 +384,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       at: new Date(now()).toISOString(),
       ip: req.ip,
       userAgent: req.userAgent ?? null,
-      firmware: null,
+      firmware: firmware ?? null,
       transport: req.transport,
       configRevision: device.configRevision,
     });
@@ -433,10 +405,52 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     return deviceFile(req, { ...ident, mac: ident.mac });
   }
 
+  /**
+   * Poly phones PUT their logs and local settings (`<mac>-app.log`, `<mac>-phone.cfg`, …; VENDORS.md
+   * rule 4). Kept per device, capped in size and count, only from a device that may fetch its own
+   * files; anyone else gets the uniform answer, so uploads are no oracle either.
+   */
+  function upload(req: PhoneRequest, body: Buffer): PhoneResult {
+    if (bans.isBanned(req.ip)) return jsonAnswer(429, BANNED_BODY, event(req, 'banned', 429), { 'retry-after': '900' });
+    if (!checkFileName(req.path).ok || !unionGuard(sites()).allows(req.ip)) {
+      return jsonAnswer(403, OUTSIDE_BODY, event(req, 'outside-networks', 403));
+    }
+    const m = UPLOAD_NAME.exec(req.path);
+    if (m === null) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404, { reason: 'not an upload name' }));
+    const mac = (m[1] ?? '').toLowerCase();
+    const device = store.devices.getByMac(mac);
+    const site = device?.siteId == null ? undefined : store.sites.get(device.siteId);
+    const inService =
+      device !== undefined &&
+      site !== undefined &&
+      (device.state === 'provisioned' || device.state === 'retired') &&
+      catalog.get(device.model)?.vendor === 'poly' &&
+      networkGuard(site.networks).allows(req.ip)
+        ? device
+        : null;
+    const creds = inService === null ? null : credentialsFor(inService);
+    const verdict = decideAccess({
+      deviceId: inService?.id ?? null,
+      notInService: 'no device may upload here',
+      auth: checkAuth(req).check,
+      claim: inService === null || creds === null ? null : { openUntil: claimOpenUntil(creds, inService), handedOutAt: creds.handedOutAt, handedOutIp: creds.handedOutIp },
+      ip: req.ip,
+      now: now(),
+      graceMs: options.graceMs,
+    });
+    if (verdict.kind === 'forbidden') return miss(jsonAnswer(403, FORBIDDEN_BODY, event(req, 'forbidden', 403, { reason: verdict.reason, mac })), req.ip);
+    if (verdict.kind === 'stale') return uniform(req, 'stale nonce', { mac }, true);
+    if (verdict.kind === 'refuse' || inService === null) return uniform(req, verdict.kind === 'refuse' ? verdict.reason : 'unknown', { mac });
+    if (body.length > options.maxUploadBytes) {
+      return jsonAnswer(413, Buffer.from('{"error":{"code":"PAYLOAD_TOO_LARGE","message":"upload too large"}}'), event(req, 'refused', 413, { mac, reason: 'too large' }));
+    }
+    phoneRepo.saveUpload({ deviceId: inService.id, file: req.path.toLowerCase(), body, at: new Date(now()).toISOString() }, options.maxUploadsPerDevice);
+    return { status: 204, headers: { 'cache-control': 'no-store' }, contentType: JSON_TYPE, logEvent: event(req, 'uploaded', 204, { mac, via: verdict.via }) };
+  }
+
   return {
     fetch,
-    /** Admin: the files a device will fetch and how each renders now, secrets masked unless `reveal`. */
-    preview: (mac: string, options: { reveal: boolean }) => previewFiles(mac, options),
+    upload,
     bans,
     cache,
     recorder,
@@ -444,60 +458,9 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     /** Writes pending served/discovered records now. */
     flush: () => recorder.flush(),
     close: () => recorder.flush(),
-    /** Internal pieces the upload and admin paths share. */
-    internals: { deviceContext, checkAuth, credentialsFor, claimOpenUntil, uniform, event, jsonAnswer, miss, decide: decideAccess },
+    credentialsFor,
+    reads,
   };
-
-  function previewFiles(mac: string, opts: { reveal: boolean }) {
-    const device = store.devices.getByMac(mac);
-    if (device === undefined) return null;
-    const model = catalog.get(device.model);
-    const site = device.siteId === null ? undefined : store.sites.get(device.siteId);
-    if (model === undefined || site === undefined) return { device, files: [] as PreviewFile[] };
-    const creds = credentialsFor(device);
-    const full = resolveSettings({
-      model,
-      mac: device.mac,
-      site,
-      profileChain: profileChainOf(device.profileId),
-      lines: linesOf(device),
-      publicUrl: deps.publicUrl(),
-      credentials: { username: creds.username, password: creds.secret },
-    });
-    const settings = opts.reveal ? full : maskSecrets(full);
-    const files: PreviewFile[] = model.files.map((file) => {
-      const name = renderFileNameFor(file, model, device.mac);
-      const perDevice = /\{mac\}/i.test(file.name);
-      const directory = file.kind === 'directory' ? directoryOf(site.id) : undefined;
-      const rendered = renderFile({
-        model,
-        file,
-        settings: perDevice ? settings : resolveSettings({ model, mac: '', site, profileChain: [], lines: { kind: 'none' }, publicUrl: deps.publicUrl() }),
-        referenceYear: new Date(now()).getUTCFullYear(),
-        ...(perDevice ? { mac: device.mac } : {}),
-        ...(directory === undefined ? {} : { directory }),
-      });
-      return { name, kind: file.kind, secrets: file.secrets, perDevice, contentType: rendered.contentType, body: rendered.body };
-    });
-    return { device, files };
-  }
-}
-
-export interface PreviewFile {
-  name: string;
-  kind: ModelFile['kind'];
-  secrets: boolean;
-  perDevice: boolean;
-  contentType: string;
-  body: Buffer;
-}
-
-function renderFileNameFor(file: ModelFile, model: ModelProfile, mac: string): string {
-  return file.name
-    .replaceAll('{mac}', mac.toLowerCase())
-    .replaceAll('{MAC}', mac.toUpperCase())
-    .replaceAll('{model}', model.modelToken.toLowerCase())
-    .replaceAll('{MODEL}', model.modelToken.toUpperCase());
 }
 
 export type PhoneFiles = ReturnType<typeof createPhoneFiles>;

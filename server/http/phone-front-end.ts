@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { Config } from '../config.ts';
+import { firmwareStore } from '../io/firmware-store.ts';
+import type { Catalog } from '../provisioning/types.ts';
+import { createDeviceFilePreview } from '../services/device-file-preview.ts';
+import type { Services } from '../services/index.ts';
+import { createPhoneCredentialAdmin } from '../services/phone-credentials.ts';
+import { createPhoneFiles, type PhoneTrustOptions } from '../services/phone-files.ts';
+import { sqlitePhoneRepo } from '../store/phone-read-repo.ts';
+import { createSqliteStore } from '../store/sqlite-store.ts';
+import { pipelineFileSource, tftpBanCheck, type PipelineLogger } from '../tftp/pipeline-file-source.ts';
+import type { AppPlugin } from './app.ts';
+import { registerPhoneRoutes } from './phone-routes.ts';
+import { deviceFileRoutes } from './routes/device-files.ts';
+import { firmwareRoutes } from './routes/firmware.ts';
+
+/**
+ * Wires the phone pipeline once per process: one render cache, one ban list and one "served"
+ * recorder shared by HTTP, HTTPS and TFTP. `main.ts` passes `plugin` to `buildApp({extraPlugins})`
+ * and `tftpSource`/`tftpIsBanned` to the TFTP server, and calls `close()` on shutdown.
+ */
+
+export interface PhoneFrontEndDeps {
+  db: Database;
+  catalog: Catalog;
+  config: Config;
+  services: Services;
+  logger?: PipelineLogger & { error(obj: object, msg: string): void };
+  now?: () => number;
+  random?: (bytes: number) => Buffer;
+  options?: Partial<PhoneTrustOptions>;
+  /** Largest firmware image accepted (bytes). */
+  firmwareMaxBytes?: number;
+}
+
+export const DEFAULT_FIRMWARE_MAX_BYTES = 512 * 1024 * 1024;
+
+export function createPhoneFrontEnd(deps: PhoneFrontEndDeps) {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? randomBytes;
+  const store = createSqliteStore(deps.db);
+  const phoneRepo = sqlitePhoneRepo(deps.db);
+  const publicUrl = (): string => deps.config.publicUrl;
+  const phone = createPhoneFiles({
+    store,
+    phoneRepo,
+    catalog: deps.catalog,
+    recordDiscovered: (input) => deps.services.devices.recordDiscovered(input),
+    publicUrl,
+    now,
+    random,
+    nonceKey: randomBytes(32),
+    onError: (err) => deps.logger?.error({ err }, 'phone pipeline: recording failed'),
+    ...(deps.options === undefined ? {} : { options: deps.options }),
+  });
+  const preview = createDeviceFilePreview({
+    store,
+    catalog: deps.catalog,
+    phoneRepo,
+    reads: phone.reads,
+    credentialsFor: phone.credentialsFor,
+    publicUrl,
+    now,
+    flush: phone.flush,
+  });
+  const credentials = createPhoneCredentialAdmin({ store, phoneRepo, random, now, claimWindowMs: phone.options.claimWindowMs });
+  const firmware = firmwareStore(path.join(deps.config.dataDir, 'firmware'));
+  const maxBytes = deps.firmwareMaxBytes ?? DEFAULT_FIRMWARE_MAX_BYTES;
+
+  const plugin: AppPlugin = async (app) => {
+    registerPhoneRoutes(app, { phone, firmware });
+    await app.register(deviceFileRoutes, { prefix: '/api/v1', preview, credentials });
+    await app.register(firmwareRoutes, { prefix: '/api/v1', firmware, maxBytes, store, now });
+    app.addHook('onClose', async () => phone.close());
+  };
+
+  return {
+    plugin,
+    phone,
+    phoneRepo,
+    tftpSource: pipelineFileSource(phone, deps.logger),
+    tftpIsBanned: tftpBanCheck(phone),
+    close: (): void => phone.close(),
+  };
+}
+
+export type PhoneFrontEnd = ReturnType<typeof createPhoneFrontEnd>;

@@ -1,0 +1,132 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { parseSourceAddress, unionGuard } from '../domain/site-network-guard.ts';
+import type { FirmwareStore } from '../io/firmware-store.ts';
+import type { PhoneFiles, PhoneResult, PhoneTransport } from '../services/phone-files.ts';
+import { contentRange, decideRange, notModified } from './http-semantics.ts';
+
+/**
+ * Phone-facing HTTP: `GET`/`HEAD /<file>` at the root of the public URL (CONTRACT.md "HTTP"),
+ * `PUT /<mac>-app.log` & co. for Poly uploads, and `GET /firmware/<vendor>/<file>` with Range.
+ * Names are checked by a schema pattern before any lookup; the pipeline does the rest. This
+ * module only translates HTTP to the pipeline and back (caching and range semantics, logging).
+ */
+
+/** Letters, digits, dot, dash, underscore: every catalogue name, nothing that walks paths. */
+export const PHONE_FILE_NAME = '^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$';
+const FIRMWARE_SEGMENT = '^[A-Za-z0-9][A-Za-z0-9._()+,-]{0,127}$';
+
+export interface PhoneRouteDeps {
+  phone: PhoneFiles;
+  firmware: FirmwareStore;
+}
+
+/** The source address as the pipeline keys it: IPv4-mapped IPv6 unwrapped. */
+export function sourceOf(request: FastifyRequest): string {
+  return parseSourceAddress(request.ip)?.toString() ?? request.ip;
+}
+
+function transportOf(request: FastifyRequest): PhoneTransport {
+  return request.protocol === 'https' ? 'https' : 'http';
+}
+
+/** One JSON line per phone request; a ban adds the line fail2ban matches (docs/SECURITY.md). */
+function log(request: FastifyRequest, result: PhoneResult): void {
+  const line = result.logEvent;
+  if (result.status === 200 || result.status === 204) request.log.info(line, 'phone file');
+  else if (result.status === 429) request.log.debug(line, 'phone file refused: banned source');
+  else request.log.info(line, 'phone file refused');
+  if (result.ban !== undefined) {
+    request.log.warn({ event: 'deskprov.phone.ban', ip: result.ban.ip, misses: result.ban.misses }, 'phone source banned');
+  }
+}
+
+/** Sends a pipeline result, applying If-None-Match (304) and Range (206/416) to served files. */
+function send(request: FastifyRequest, reply: FastifyReply, result: PhoneResult): FastifyReply {
+  reply.code(result.status).headers(result.headers).type(result.contentType);
+  const body = result.body ?? Buffer.alloc(0);
+  if (result.status !== 200 || result.etag === undefined) return reply.send(body);
+  reply.header('etag', result.etag).header('accept-ranges', 'bytes');
+  if (notModified(request.headers['if-none-match'], result.etag)) return reply.code(304).send();
+  const range = decideRange(request.headers.range, body.length);
+  const rangeHeader = contentRange(range, body.length);
+  if (rangeHeader !== undefined) reply.header('content-range', rangeHeader);
+  if (range.kind === 'unsatisfiable') return reply.code(416).send();
+  if (range.kind === 'partial') return reply.code(206).send(body.subarray(range.start, range.end + 1));
+  return reply.send(body);
+}
+
+export function registerPhoneRoutes(app: FastifyInstance, deps: PhoneRouteDeps): void {
+  const { phone, firmware } = deps;
+
+  // Poly uploads arrive as text or octet streams; parsed as raw bytes in this plugin only.
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: phone.options.maxUploadBytes + 1 }, (_req, body, done) => {
+    done(null, body);
+  });
+
+  const params = Type.Object({ name: Type.String({ pattern: PHONE_FILE_NAME }) });
+
+  app.get<{ Params: { name: string } }>('/:name', { schema: { params, hide: true }, config: { auth: 'none' } }, async (request, reply) => {
+    const result = phone.fetch({
+      path: request.params.name,
+      userAgent: request.headers['user-agent'],
+      ip: sourceOf(request),
+      transport: transportOf(request),
+      method: request.method,
+      authorization: request.headers.authorization,
+    });
+    log(request, result);
+    return send(request, reply, result);
+  });
+
+  app.put<{ Params: { name: string }; Body: Buffer }>('/:name', { schema: { params, hide: true }, config: { auth: 'none' } }, async (request, reply) => {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.from(JSON.stringify(request.body ?? ''));
+    const result = phone.upload(
+      {
+        path: request.params.name,
+        userAgent: request.headers['user-agent'],
+        ip: sourceOf(request),
+        transport: transportOf(request),
+        method: 'PUT',
+        authorization: request.headers.authorization,
+      },
+      body,
+    );
+    log(request, result);
+    return send(request, reply, result);
+  });
+
+  const firmwareParams = Type.Object({
+    vendor: Type.String({ pattern: FIRMWARE_SEGMENT }),
+    file: Type.String({ pattern: FIRMWARE_SEGMENT }),
+  });
+
+  // Firmware is not secret, but only the sites' networks may pull it (no open mirror).
+  app.get<{ Params: { vendor: string; file: string } }>(
+    '/firmware/:vendor/:file',
+    { schema: { params: firmwareParams, hide: true }, config: { auth: 'none' } },
+    async (request, reply) => {
+      if (!unionGuard(phone.reads.sites()).allows(sourceOf(request))) {
+        return reply.code(403).type('application/json; charset=utf-8').send('{"error":{"code":"FORBIDDEN","message":"this network may not fetch phone files"}}');
+      }
+      const found = await firmware.find(request.params.vendor, request.params.file);
+      if (found === null) {
+        return reply.code(404).type('application/json; charset=utf-8').send('{"error":{"code":"NOT_FOUND","message":"no such file"}}');
+      }
+      // Weak validator from size and time: hashing a 100 MB image per request is not worth it.
+      const etag = `W/"${found.size.toString(36)}-${Math.floor(found.mtimeMs).toString(36)}"`;
+      reply.header('etag', etag).header('accept-ranges', 'bytes').type('application/octet-stream');
+      if (notModified(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      const range = decideRange(request.headers.range, found.size);
+      const rangeHeader = contentRange(range, found.size);
+      if (rangeHeader !== undefined) reply.header('content-range', rangeHeader);
+      if (range.kind === 'unsatisfiable') return reply.code(416).send();
+      if (range.kind === 'partial') {
+        reply.code(206).header('content-length', String(range.end - range.start + 1));
+        return reply.send(firmware.read(found, range));
+      }
+      reply.header('content-length', String(found.size));
+      return reply.send(firmware.read(found));
+    },
+  );
+}
