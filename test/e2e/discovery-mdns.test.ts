@@ -25,6 +25,8 @@ let lab: NetnsLab;
 let link: NetnsLink;
 let avahi: AvahiResolver;
 let listener: LineLog;
+/** Listener on a second link of the server namespace that is NOT named: must hear nothing. */
+let otherListener: LineLog;
 const timings: Record<string, number> = {};
 
 interface Advertiser {
@@ -57,12 +59,16 @@ beforeAll(async () => {
   const serverNs = await lab.addNamespace('srv');
   const clientNs = await lab.addNamespace('cli');
   link = await lab.link(serverNs, clientNs);
+  const otherNs = await lab.addNamespace('oth');
+  const other = await lab.link(serverNs, otherNs, { ifname: 'veth1', subnet: 78 });
   let t = Date.now();
   avahi = await startAvahi(lab, clientNs, link.b.ifname);
   timings.avahi_start_ms = Date.now() - t;
   const listen = lab.spawn(clientNs, process.execPath, ['--import', 'tsx', LISTENER, link.b.ipv4], { cwd: root });
   listener = collectLines(listen);
   await listener.waitFor((l) => l.includes('"event":"ready"'), 15_000);
+  otherListener = collectLines(lab.spawn(otherNs, process.execPath, ['--import', 'tsx', LISTENER, other.b.ipv4], { cwd: root }));
+  await otherListener.waitFor((l) => l.includes('"event":"ready"'), 15_000);
   t = Date.now();
   first = await startAdvertiser(serverNs, link.a.ifname, path.join(lab.dir, 'server-a', 'mdns-name.json'));
   timings.advertiser_ready_ms = Date.now() - t;
@@ -117,5 +123,12 @@ describe('mDNS advertiser seen from another namespace', () => {
     await listener.waitFor(isGoodbye('deskprov.local', 'A'), 5000, from);
     await listener.waitFor(isGoodbye('deskprov._http._tcp.local', 'SRV'), 5000, from);
     timings.goodbye_ms = Date.now() - t;
+  });
+
+  it('never sent anything on the server’s other, unnamed interface', async () => {
+    // Runs last: by now the server has probed, announced, answered and said goodbye.
+    const records = otherListener.lines.filter((l) => l.includes('"event":"record"'));
+    expect(listener.lines.filter((l) => l.includes('"event":"record"')).length).toBeGreaterThan(0);
+    expect(records).toEqual([]);
   });
 });

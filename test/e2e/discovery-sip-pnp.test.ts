@@ -24,12 +24,16 @@ let link: NetnsLink;
 let server: ChildProcess;
 let serverOut: LineLog;
 let publicUrl: string;
+let otherNs: string;
 
 beforeAll(async () => {
   lab = createNetnsLab();
   const serverNs = await lab.addNamespace('srv');
   const phoneNs = await lab.addNamespace('phone');
   link = await lab.link(serverNs, phoneNs);
+  // A second link of the server namespace that is not named for discovery.
+  otherNs = await lab.addNamespace('oth');
+  await lab.link(serverNs, otherNs, { ifname: 'veth1', subnet: 78 });
   publicUrl = `http://${link.a.ipv4}:8080/`;
   server = lab.spawn(serverNs, process.execPath, ['--import', 'tsx', CHILD, 'pnp', JSON.stringify({ interfaces: [`${link.a.ifname}@if2`], publicUrl, port: 5060 })], {
     cwd: root,
@@ -68,11 +72,11 @@ async function serverStats(): Promise<Record<string, number>> {
   return JSON.parse(line) as Record<string, number>;
 }
 
-async function sendRaw(payloads: string[]): Promise<void> {
+async function sendRaw(payloads: string[], ns = link.b.ns): Promise<void> {
   // Plain node in the phone namespace: the bytes go to the group exactly as given.
   const code = `const d=require('node:dgram');const s=d.createSocket('udp4');const p=${JSON.stringify(payloads)};
 let n=0;for(const x of p){s.send(Buffer.from(x,'latin1'),5060,'224.0.1.75',()=>{if(++n===p.length)s.close();});}`;
-  const result = await lab.exec(link.b.ns, process.execPath, ['-e', code]);
+  const result = await lab.exec(ns, process.execPath, ['-e', code]);
   expect(result.code).toBe(0);
 }
 
@@ -109,6 +113,42 @@ describe('SIP PnP responder in a network namespace, sipp as the phone', () => {
     expect((after.malformed ?? 0) - (before.malformed ?? 0)).toBe(3);
     expect((after.oversized ?? 0) - (before.oversized ?? 0)).toBe(1);
     expect(after.notifyAcked).toBeGreaterThanOrEqual(5);
+    expect(server.exitCode).toBeNull();
+  });
+
+  it('hears nothing from a link that was not named', async () => {
+    const before = await serverStats();
+    const subscribe = [
+      'SUBSCRIBE sip:MAC%3a000413A1B2C5@224.0.1.75 SIP/2.0',
+      'Via: SIP/2.0/UDP 10.78.2.2:5060;branch=z9hG4bKother;rport',
+      'From: <sip:MAC%3a000413A1B2C5@224.0.1.75>;tag=1',
+      'To: <sip:MAC%3a000413A1B2C5@224.0.1.75>',
+      'Call-ID: other-link@10.78.2.2',
+      'CSeq: 1 SUBSCRIBE',
+      'Event: ua-profile;profile-type="device";vendor="snom";model="snomD785";version="10.1"',
+      'Contact: <sip:10.78.2.2:5060>',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    await sendRaw([subscribe], otherNs);
+    // A valid SUBSCRIBE from the named link right after, as a marker that traffic was processed.
+    await sendRaw([subscribe.replaceAll('10.78.2.2', link.b.ipv4).replace('other-link', 'marker')]);
+    const marker = await serverOut.waitFor((l) => l.includes('"event":"discovered"') && l.includes('000413a1b2c5'), 5000);
+    expect(JSON.parse(marker)).toMatchObject({ ip: link.b.ipv4 });
+    const after = await serverStats();
+    expect(after.received - before.received).toBe(1);
+  });
+
+  it('stops answering a source that floods it, counting what it drops', async () => {
+    const before = await serverStats();
+    const junk = Array.from({ length: 40 }, (_, i) => `OPTIONS sip:x@224.0.1.75 SIP/2.0\r\nCall-ID: flood-${i}\r\n\r\n`);
+    await sendRaw(junk);
+    const deadline = Date.now() + 3000;
+    let after = await serverStats();
+    while (after.received - before.received < 40 && Date.now() < deadline) after = await serverStats();
+    expect(after.received - before.received).toBe(40);
+    expect(after.rateLimited - before.rateLimited).toBeGreaterThan(0);
     expect(server.exitCode).toBeNull();
   });
 });

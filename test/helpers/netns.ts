@@ -52,8 +52,9 @@ export interface NetnsLab {
   /** Creates a namespace with loopback up and IPv6 off (predictable addresses). */
   addNamespace(role: string): Promise<string>;
   /**
-   * Joins two namespaces with a veth pair, addresses `10.<subnet>.<site>.1|2/24`, multicast
-   * routed to the link. Both ends get `ifname` (names are per namespace).
+   * Joins two namespaces with a veth pair, addresses `10.<subnet>.<n>.1|2/24` (n counts links),
+   * multicast routed to the first link of each namespace. Both ends get `ifname` (names are per
+   * namespace, so use a different one for a namespace's second link).
    */
   link(nsA: string, nsB: string, opts?: { ifname?: string; subnet?: number }): Promise<NetnsLink>;
   /** Runs a command inside a namespace and waits for it (never rejects on exit status). */
@@ -110,6 +111,7 @@ export function createNetnsLab(): NetnsLab {
   const children = new Set<ChildProcess>();
   let links = 0;
   let destroyed = false;
+  const multicastRouted = new Set<string>();
 
   const ip = async (...args: string[]): Promise<void> => {
     await run('ip', args);
@@ -141,7 +143,12 @@ export function createNetnsLab(): NetnsLab {
       for (const end of ends) {
         await ip('-n', end.ns, 'addr', 'add', `${end.ipv4}/${end.prefix}`, 'dev', ifname);
         await ip('-n', end.ns, 'link', 'set', ifname, 'up');
-        await ip('-n', end.ns, 'route', 'add', '224.0.0.0/4', 'dev', ifname);
+        // The first link of a namespace carries its multicast route; senders that pick an
+        // interface themselves (IP_MULTICAST_IF, as mDNS stacks do) work on every link anyway.
+        if (!multicastRouted.has(end.ns)) {
+          await ip('-n', end.ns, 'route', 'add', '224.0.0.0/4', 'dev', ifname);
+          multicastRouted.add(end.ns);
+        }
       }
       return { a: ends[0]!, b: ends[1]! };
     },
