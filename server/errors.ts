@@ -11,6 +11,8 @@ const table = {
   INVALID_MAC: { status: 400, tftp: 1, message: '%s' },
   INVALID_FIELD: { status: 400, tftp: 0, message: '%s' },
   INVALID_JSON: { status: 400, tftp: 0, message: '%s' },
+  INVALID_FILE_NAME: { status: 400, tftp: 2, message: '%s' },
+  UNKNOWN_TRANSFER_ID: { status: 400, tftp: 5, message: '%s' },
   UNAUTHORIZED: { status: 401, tftp: 2, message: '%s' },
   FORBIDDEN: { status: 403, tftp: 2, message: '%s' },
   NOT_FOUND: { status: 404, tftp: 1, message: '%s' },

@@ -1,0 +1,317 @@
+/**
+ * The TFTP socket owner: a read-only RFC 1350 server on `node:dgram`. It decodes requests, applies
+ * the limits and the shared file-name guard, asks the injected TftpFileSource for content and runs
+ * one TftpTransfer per request on its own ephemeral socket (RFC 1350 §4: the server's transfer ID
+ * is a new port). It never renders or touches storage itself.
+ *
+ * Amplification (E911-SECURITY §2.3): a refused request gets at most one short ERROR, and none at
+ * all when banned, over its rate, malformed, or refused silently by the source (outside the site
+ * networks). Only an accepted request is answered with data.
+ */
+import dgram from 'node:dgram';
+import { isIPv6, type AddressInfo } from 'node:net';
+import { tftpErrorOf, type ErrorCode } from '../errors.ts';
+import { checkFileName } from '../provisioning/file-name-guard.ts';
+import { bufferReader, netasciiReader, sequentialReader, type SequentialReader } from './tftp-content.ts';
+import type { TftpClient, TftpFile, TftpFileSource } from './tftp-file-source.ts';
+import { negotiateOptions } from './tftp-options.ts';
+import { decodePacket, encodePacket, type TftpOptions } from './tftp-packet.ts';
+import { createRateLimiter } from './tftp-rate-limiter.ts';
+import { TftpTransfer, type TransferResult } from './tftp-transfer.ts';
+
+export interface TftpLimits {
+  /** Largest blksize granted (RFC 2348). 1468 fills a 1500-byte Ethernet frame over IPv4 UDP. */
+  maxBlksize: number;
+  /** Largest windowsize granted (RFC 7440). */
+  maxWindowsize: number;
+  /** Wait for an ACK before retransmitting, in ms. */
+  timeoutMs: number;
+  /** Retransmissions in a row without progress before a transfer is abandoned. */
+  retries: number;
+  /** Transfers at once, all sources together. */
+  maxTransfers: number;
+  /** Transfers at once from one source address. */
+  maxPerSource: number;
+  /** Requests per second from one source address (token bucket, burst of the same size). */
+  requestsPerSecondPerSource: number;
+}
+
+export const DEFAULT_TFTP_LIMITS: TftpLimits = {
+  maxBlksize: 1468,
+  maxWindowsize: 16,
+  timeoutMs: 1000,
+  retries: 5,
+  maxTransfers: 200,
+  maxPerSource: 4,
+  requestsPerSecondPerSource: 10,
+};
+
+/** The subset of a pino logger the server uses. */
+export interface TftpLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface TftpServerConfig {
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  source: TftpFileSource;
+  limits?: Partial<TftpLimits>;
+  logger: TftpLogger;
+  /** Shared ban list (HTTP uses the same): banned sources get no answer at all. */
+  isBanned?: (ip: string) => boolean;
+  /** Called once per refused request (bad name, WRQ, bad mode, source refusal) so bans can build up. */
+  onMiss?: (ip: string) => void;
+  /** Clock for the rate limiter, in ms. */
+  now?: () => number;
+}
+
+export interface TftpStats {
+  /** Well-formed RRQ/WRQ datagrams received on the main port. */
+  requests: number;
+  /** Transfers that completed (last block acknowledged). */
+  served: number;
+  /** Transfers that started but did not complete (timeout, peer error, read error, shutdown). */
+  failed: number;
+  /** Transfers in progress, including requests still being resolved by the source. */
+  active: number;
+  /** Requests answered with an error (or silently refused by the source). */
+  refused: number;
+  /** Malformed or unexpected datagrams dropped. */
+  malformed: number;
+  /** Requests dropped because the source address is over its rate. */
+  rateLimited: number;
+  /** Requests dropped because the source address is banned. */
+  banned: number;
+  /** Requests refused because of the concurrency limits. */
+  busy: number;
+  /** Packets from a foreign transfer ID (RFC 1350 §4). */
+  foreignTid: number;
+  /** DATA and OACK datagrams sent, retransmissions included. */
+  datagramsSent: number;
+  retransmits: number;
+}
+
+export interface TftpServer {
+  address(): AddressInfo;
+  close(): Promise<void>;
+  stats(): TftpStats;
+}
+
+interface Running {
+  transfer: TftpTransfer;
+  socket: dgram.Socket;
+}
+
+const errorPacket = (code: ErrorCode): Buffer =>
+  encodePacket({ op: 'ERROR', code: tftpErrorOf(code), message: code });
+
+/** Start a read-only TFTP server; resolves once the main socket is bound. */
+export async function startTftpServer(config: TftpServerConfig): Promise<TftpServer> {
+  const limits: TftpLimits = { ...DEFAULT_TFTP_LIMITS, ...config.limits };
+  const { logger, source } = config;
+  const now = config.now ?? Date.now;
+  const type = isIPv6(config.host) ? 'udp6' : 'udp4';
+  const limiter = createRateLimiter(limits.requestsPerSecondPerSource);
+  const perSource = new Map<string, number>();
+  const running = new Set<Running>();
+  let closed = false;
+  const stats: TftpStats = {
+    requests: 0, served: 0, failed: 0, active: 0, refused: 0, malformed: 0,
+    rateLimited: 0, banned: 0, busy: 0, foreignTid: 0, datagramsSent: 0, retransmits: 0,
+  };
+
+  const main = dgram.createSocket(type);
+  await bind(main, config.host, config.port);
+  main.on('error', (err) => logger.warn({ err }, 'tftp: main socket error'));
+
+  const sendFrom = (socket: dgram.Socket, datagram: Buffer, to: TftpClient): void => {
+    socket.send(datagram, to.port, to.address, (err) => {
+      if (err) logger.debug({ err, client: to }, 'tftp: send failed');
+    });
+  };
+
+  const refuse = (client: TftpClient, code: ErrorCode, detail: string, silent = false): void => {
+    stats.refused++;
+    config.onMiss?.(client.address);
+    logger.debug({ client, code, detail }, 'tftp: request refused');
+    if (!silent) sendFrom(main, errorPacket(code), client);
+  };
+
+  const reserve = (ip: string): void => {
+    stats.active++;
+    perSource.set(ip, (perSource.get(ip) ?? 0) + 1);
+  };
+  const release = (ip: string): void => {
+    stats.active--;
+    const left = (perSource.get(ip) ?? 1) - 1;
+    if (left === 0) perSource.delete(ip);
+    else perSource.set(ip, left);
+  };
+
+  const onRequest = async (msg: Buffer, rinfo: dgram.RemoteInfo): Promise<void> => {
+    const client: TftpClient = { address: rinfo.address, port: rinfo.port };
+    const decoded = decodePacket(msg);
+    if (!decoded.ok || (decoded.packet.op !== 'RRQ' && decoded.packet.op !== 'WRQ')) {
+      stats.malformed++;
+      const reason = decoded.ok ? `unexpected ${decoded.packet.op}` : decoded.reason;
+      logger.debug({ client, reason, bytes: msg.length }, 'tftp: datagram dropped');
+      return;
+    }
+    const request = decoded.packet;
+    stats.requests++;
+    if (config.isBanned?.(client.address)) {
+      stats.banned++;
+      return;
+    }
+    if (!limiter.allow(client.address, now())) {
+      stats.rateLimited++;
+      return;
+    }
+    if (request.op === 'WRQ') return refuse(client, 'FORBIDDEN', 'write request: this server is read-only');
+    if (request.mode !== 'octet' && request.mode !== 'netascii') {
+      return refuse(client, 'BAD_REQUEST', `unsupported mode ${request.mode}`);
+    }
+    const name = checkFileName(request.filename);
+    if (!name.ok) return refuse(client, name.code, name.reason);
+    if (stats.active >= limits.maxTransfers || (perSource.get(client.address) ?? 0) >= limits.maxPerSource) {
+      stats.busy++;
+      sendFrom(main, errorPacket('RATE_LIMITED'), client);
+      return;
+    }
+
+    reserve(client.address);
+    let file: TftpFile;
+    try {
+      file = await source.open(name.name, client);
+    } catch (err) {
+      release(client.address);
+      logger.warn({ err, client, file: name.name }, 'tftp: file source failed');
+      stats.refused++;
+      sendFrom(main, errorPacket('INTERNAL'), client);
+      return;
+    }
+    if (file.kind === 'error') {
+      release(client.address);
+      return refuse(client, file.code, `source refused ${name.name}`, file.silent === true);
+    }
+    if (closed) {
+      release(client.address);
+      await closeFile(file);
+      return;
+    }
+    await startTransfer(client, request, name.name, file);
+  };
+
+  const closeFile = async (file: TftpFile): Promise<void> => {
+    if (file.kind !== 'reader' || file.close === undefined) return;
+    try {
+      await file.close();
+    } catch (err) {
+      logger.warn({ err }, 'tftp: closing a file failed');
+    }
+  };
+
+  const startTransfer = async (
+    client: TftpClient,
+    request: { mode: string; options: TftpOptions },
+    name: string,
+    file: Exclude<TftpFile, { kind: 'error' }>,
+  ): Promise<void> => {
+    const octets = file.kind === 'buffer' ? bufferReader(file.data) : sequentialReader(file.read, file.size);
+    const netascii = request.mode === 'netascii';
+    const reader: SequentialReader = netascii ? netasciiReader(octets) : octets;
+    const size = file.kind === 'buffer' ? file.data.length : file.size;
+    // RFC 2349 §2 sizes octets on the wire; netascii changes the size, so tsize is not acknowledged
+    // there (as tftp-hpa does) rather than announced wrong.
+    const negotiated = negotiateOptions(request.options, limits, netascii ? undefined : size);
+
+    const socket = dgram.createSocket(type);
+    try {
+      await bind(socket, config.host, 0);
+    } catch (err) {
+      release(client.address);
+      await closeFile(file);
+      logger.warn({ err }, 'tftp: cannot bind a transfer socket');
+      sendFrom(main, errorPacket('INTERNAL'), client);
+      return;
+    }
+    const startedAt = now();
+    const onEnd = (result: TransferResult): void => {
+      running.delete(entry);
+      release(client.address);
+      socket.close();
+      void closeFile(file);
+      stats.datagramsSent += result.sent;
+      stats.retransmits += result.retransmits;
+      if (result.ok) stats.served++;
+      else stats.failed++;
+      logger.debug(
+        { client, file: name, ...result, blksize: negotiated.blksize, windowsize: negotiated.windowsize, ms: now() - startedAt },
+        result.ok ? 'tftp: transfer complete' : 'tftp: transfer failed',
+      );
+    };
+    const transfer = new TftpTransfer({
+      reader,
+      blksize: negotiated.blksize,
+      windowsize: negotiated.windowsize,
+      timeoutMs: limits.timeoutMs,
+      retries: limits.retries,
+      oack: negotiated.oack,
+      send: (datagram) => sendFrom(socket, datagram, client),
+      onEnd,
+    });
+    const entry: Running = { transfer, socket };
+    running.add(entry);
+
+    socket.on('message', (msg, rinfo) => {
+      const decoded = decodePacket(msg);
+      if (rinfo.address !== client.address || rinfo.port !== client.port) {
+        // RFC 1350 §4: answer a stranger with error 5 and carry on; garbage from one gets nothing.
+        stats.foreignTid++;
+        if (decoded.ok) sendFrom(socket, errorPacket('UNKNOWN_TRANSFER_ID'), { address: rinfo.address, port: rinfo.port });
+        return;
+      }
+      if (!decoded.ok) {
+        stats.malformed++;
+        logger.debug({ client, reason: decoded.reason, bytes: msg.length }, 'tftp: datagram dropped');
+        return;
+      }
+      transfer.handle(decoded.packet);
+    });
+    socket.on('error', (err) => {
+      logger.warn({ err, client }, 'tftp: transfer socket error');
+      transfer.abort();
+    });
+    transfer.start();
+  };
+
+  main.on('message', (msg, rinfo) => {
+    if (closed) return;
+    onRequest(msg, rinfo).catch((err: unknown) => logger.warn({ err }, 'tftp: request handling failed'));
+  });
+
+  return {
+    address: () => main.address(),
+    stats: () => ({ ...stats }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const entry of [...running]) entry.transfer.abort();
+      await new Promise<void>((resolve) => main.close(() => resolve()));
+    },
+  };
+}
+
+function bind(socket: dgram.Socket, address: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    socket.once('error', onError);
+    socket.bind({ address, port, exclusive: true }, () => {
+      socket.off('error', onError);
+      resolve();
+    });
+  });
+}
