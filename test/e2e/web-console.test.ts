@@ -1,0 +1,278 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
+import { buildApp, type App } from '../../server/http/app.ts';
+import { uiPlugin } from '../../server/http/ui-plugin.ts';
+import { readCatalog } from '../../server/io/read-catalog.ts';
+import { createServices, type Services } from '../../server/services/index.ts';
+import { openDatabase, type Database } from '../../server/store/database.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+
+const REPO = join(import.meta.dirname, '..', '..');
+/** Screenshots for people (git-ignored); copies are committed in docs/img/. */
+const ARTIFACTS = join(REPO, 'test', 'artifacts');
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+interface Answer {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+let dir: string;
+let db: Database;
+let services: Services;
+let app: App;
+let base: string;
+let adminToken: string;
+let installerToken: string;
+let browser: Browser;
+let siteId: string;
+let ada: { id: string; extension: { number: number } };
+let profileId: string;
+
+async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, token = adminToken): Promise<Answer> {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? undefined : JSON.parse(text), headers: res.headers };
+}
+
+async function created(method: string, path: string, body: unknown): Promise<any> {
+  const res = await api(method, path, body);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** A new tab (its own sessionStorage) signed in through the login form; fails the test on any page error. */
+async function signedIn(token: string, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) problems.push(`csp: ${msg.text()}`);
+  });
+  await page.goto(`${base}/ui/`);
+  await page.fill('#token', token);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('#nav a');
+  return { page, problems };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'deskprov-console-'));
+  db = openDatabase(join(dir, 'deskprov.db'));
+  const catalog = readCatalog(join(REPO, 'firmware-profiles'));
+  services = createServices({ db, catalog });
+  const first = services.tokens.ensureBootstrap();
+  if (first.token === null) throw new Error('first start must return the generated token');
+  adminToken = first.token;
+  const config: Config = {
+    dataDir: dir,
+    http: { host: '127.0.0.1', port: 0 },
+    https: null,
+    tftp: null,
+    publicUrl: 'http://127.0.0.1/',
+    publicUrlDerived: true,
+    discovery: [],
+    logLevel: 'silent',
+    adminToken: undefined,
+    limits: DEFAULT_LIMITS,
+  };
+  app = await buildApp({ config, services, catalog, extraPlugins: [uiPlugin] });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  const site = await created('POST', '/sites', {
+    name: 'Head office',
+    timezone: 'Europe/Berlin',
+    networks: ['10.1.0.0/16'],
+    extensionRange: { first: 2000, last: 2099 },
+    registrar: { host: 'pbx.example.com' },
+  });
+  siteId = site.id;
+  ada = await created('POST', '/users', { name: 'Ada Lovelace', email: 'ada@example.com', siteId });
+  const grace = await created('POST', '/users', { name: 'Grace Hopper', email: 'grace@example.com', siteId });
+  const hostile = await created('POST', '/users', { name: HOSTILE, email: 'mallory@example.com', siteId });
+  const profile = await created('POST', '/profiles', { name: 'Head office phones', settings: { time: { ntp: 'ntp1.example.com' } } });
+  profileId = profile.id;
+  await created('POST', '/devices', { mac: '00:15:65:aa:bb:01', model: 'yealink/t54w', siteId, userId: grace.id, profileId });
+  await created('POST', '/devices', { mac: '00:15:65:aa:bb:02', model: 'yealink/t57w', siteId, userId: hostile.id });
+  await created('POST', '/devices', { mac: '00:15:65:aa:bb:04', model: 'yealink/t54w', siteId, standalone: true, label: 'Lobby' });
+  installerToken = (await created('POST', '/tokens', { name: 'Ivo Installer', role: 'installer', siteId })).token;
+
+  browser = await launchBrowser();
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('web console', () => {
+  it('serves /ui/ with a strict Content-Security-Policy and no inline script', async () => {
+    const res = await fetch(`${base}/ui/`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(res.status).toBe(200);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    const html = await res.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+  });
+
+  it('signs in with a token kept in sessionStorage and never put in the URL', async () => {
+    const { page, problems } = await signedIn(adminToken);
+    expect(await page.evaluate(() => sessionStorage.getItem('deskprov.token'))).toBe(adminToken);
+    expect(page.url()).not.toContain(adminToken);
+    await expect(page.locator('#who').textContent()).resolves.toContain('super-admin');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('claims a discovered phone as a user device and shows it provisioned with the user extension', async () => {
+    services.devices.recordDiscovered({ mac: '0004f2aabb03', modelId: 'poly/vvx450', ip: '10.1.2.3', ua: 'PolycomVVX-VVX_450-UA/6.4.0', firmware: '6.4.0', now: new Date() });
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/discovered`);
+    const card = page.locator('section.discovered[data-mac="0004f2aabb03"]');
+    await card.locator('select[name=userId]').selectOption(ada.id);
+    await card.locator('button[type=submit]').click();
+
+    await expect(page.locator('.claimed-extension').first().textContent({ timeout: 5000 })).resolves.toBe(String(ada.extension.number));
+    await page.goto(`${base}/ui/#/live`);
+    const row = page.locator('tr[data-mac="0004f2aabb03"]');
+    await expect(row.locator('td[data-label=State]').textContent()).resolves.toBe('provisioned');
+    await expect(row.locator('td[data-label=Extension]').textContent()).resolves.toBe(String(ada.extension.number));
+    expect((await api('GET', '/devices/0004f2aabb03')).body.binding.extension.number).toBe(ada.extension.number);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a device change made through the API in the live view within 2 s without a reload (no agent status API on this server)', async () => {
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/live`);
+    const row = page.locator('tr[data-mac="001565aabb04"]');
+    await row.waitFor();
+    // A page reload would drop this marker.
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+    const started = Date.now();
+    expect((await api('PATCH', '/devices/001565aabb04', { state: 'retired' })).status).toBe(200);
+    await row.locator('td[data-label=State]', { hasText: 'retired' }).waitFor({ timeout: 2000 });
+    const elapsed = Date.now() - started;
+
+    expect(elapsed).toBeLessThan(2000);
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a hostile display name as text and runs nothing', async () => {
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/live`);
+    const row = page.locator('tr[data-mac="001565aabb02"]');
+    await expect(row.locator('.device-name').textContent()).resolves.toBe(HOSTILE);
+    await expect(row.locator('td[data-label=User]').textContent()).resolves.toBe(HOSTILE);
+    await page.goto(`${base}/ui/#/device/001565aabb02`);
+    await expect(page.locator('main h1').textContent()).resolves.toContain(HOSTILE);
+    await page.goto(`${base}/ui/#/discovered`);
+    await page.locator('main h1').waitFor();
+
+    expect(await page.locator('img').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows an API validation message on the profile field it names', async () => {
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/profiles/${profileId}`);
+    await page.fill('[data-path="settings.sip.port"]', '70000');
+    await page.click('form.profile-editor button[type=submit]');
+    await page.locator('.editor-message .notice-error').waitFor();
+    expect(await page.locator('.editor-message').textContent()).toMatch(/port/i);
+    expect((await api('GET', `/profiles/${profileId}`)).body.settings.sip).toBeUndefined();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('saves a profile with If-Match and shows a concurrent edit instead of overwriting it', async () => {
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/profiles/${profileId}`);
+    await page.locator('[data-path="settings.time.ntp"]').waitFor();
+
+    await page.fill('[data-path="settings.time.ntp"]', 'ntp2.example.com');
+    await page.click('form.profile-editor button[type=submit]');
+    await page.locator('.editor-message .notice-ok').waitFor();
+    const saved = await api('GET', `/profiles/${profileId}`);
+    expect(saved.body.settings.time.ntp).toBe('ntp2.example.com');
+
+    // Someone else saves while the form is open.
+    const theirs = await api('PATCH', `/profiles/${profileId}`, { settings: { time: { ntp: 'theirs.example.com' } } }, { 'if-match': saved.headers.get('etag') ?? '' });
+    expect(theirs.status).toBe(200);
+    await page.fill('[data-path="settings.time.ntp"]', 'mine.example.com');
+    await page.click('form.profile-editor button[type=submit]');
+    await page.locator('.editor-message .conflict').waitFor();
+
+    expect(await page.locator('.editor-message').textContent()).toContain('Someone else changed this profile');
+    expect(await page.inputValue('[data-path="settings.time.ntp"]')).toBe('mine.example.com');
+    expect((await api('GET', `/profiles/${profileId}`)).body.settings.time.ntp).toBe('theirs.example.com');
+    await page.screenshot({ path: join(ARTIFACTS, 'profile-editor-conflict.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('gives an installer no edit controls for what the role cannot change', async () => {
+    const { page, problems } = await signedIn(installerToken);
+    await expect(page.locator('#who').textContent()).resolves.toContain('installer');
+
+    await page.goto(`${base}/ui/#/profiles/${profileId}`);
+    await page.locator('form.profile-editor h1').waitFor();
+    expect(await page.locator('form.profile-editor button').count()).toBe(0);
+    expect(await page.locator('form.profile-editor input:not([disabled]), form.profile-editor select:not([disabled])').count()).toBe(0);
+
+    await page.goto(`${base}/ui/#/profiles`);
+    await page.locator('main h1', { hasText: 'Profiles' }).waitFor();
+    expect(await page.locator('main form').count()).toBe(0);
+
+    await page.goto(`${base}/ui/#/device/001565aabb01`);
+    await page.locator('.binding-extension').waitFor();
+    expect(await page.locator('form.edit-device').count()).toBe(0);
+    expect(await page.locator('main button', { hasText: 'Restore' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('saves screenshots of the live view (1280 px and 390 px) and the profile editor', async () => {
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/live`);
+    await page.locator('tr[data-mac="001565aabb01"]').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'live-view-desktop.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('tr[data-mac="001565aabb01"]').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'live-view-390.png'), fullPage: true });
+    // At 390 px the table becomes cards: no horizontal scrolling.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${base}/ui/#/profiles/${profileId}`);
+    await page.locator('[data-path="settings.time.ntp"]').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'profile-editor.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
