@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectLines, createNetnsLab, netnsSupport, type LineLog, type NetnsLab, type NetnsLink } from '../helpers/netns.ts';
 import type { ChildProcess } from 'node:child_process';
+import type { PnpStats } from '../../server/discovery/sip-pnp-responder.ts';
 
 /**
  * SIP PnP end to end: the responder runs in a "server" namespace, sipp plays the booting phone in
@@ -65,11 +66,11 @@ async function sippSubscribe(tag: string, macUser: string, vendor: string, model
   return { code: result.code, elapsedMs, actions: read(log), errors: read(errors), output: result.stdout + result.stderr };
 }
 
-async function serverStats(): Promise<Record<string, number>> {
+async function serverStats(): Promise<PnpStats> {
   const from = serverOut.lines.length;
   server.stdin?.write('stats\n');
   const line = await serverOut.waitFor((l) => l.includes('"event":"stats"'), 5000, from);
-  return JSON.parse(line) as Record<string, number>;
+  return JSON.parse(line) as PnpStats;
 }
 
 async function sendRaw(payloads: string[], ns = link.b.ns): Promise<void> {
@@ -110,8 +111,8 @@ describe('SIP PnP responder in a network namespace, sipp as the phone', () => {
     expect(run.code, `${run.output}\n${run.errors}`).toBe(0);
     expect(run.actions).toContain(`url=${publicUrl}snomD385-{mac}.htm`);
     const after = await serverStats();
-    expect((after.malformed ?? 0) - (before.malformed ?? 0)).toBe(3);
-    expect((after.oversized ?? 0) - (before.oversized ?? 0)).toBe(1);
+    expect(after.malformed - before.malformed).toBe(3);
+    expect(after.oversized - before.oversized).toBe(1);
     expect(after.notifyAcked).toBeGreaterThanOrEqual(5);
     expect(server.exitCode).toBeNull();
   });
