@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { listenUrl, type Config } from './config.ts';
 import { buildApp, type App, type AppPlugin } from './http/app.ts';
+import { createPhoneFrontEnd, type PhoneFrontEnd } from './http/phone-front-end.ts';
+import { uiPlugin } from './http/ui-plugin.ts';
 import { readCatalog } from './io/read-catalog.ts';
 import { createLogger } from './logger.ts';
 import { createServices, type Services } from './services/index.ts';
@@ -24,6 +26,8 @@ export interface ServeOptions {
 export interface RunningServer {
   app: App;
   services: Services;
+  /** The phone pipeline shared by HTTP and TFTP (its `tftpSource` feeds the TFTP listener). */
+  phoneFrontEnd: PhoneFrontEnd;
   /** The HTTP base URL actually bound (port filled in when `--http` gave port 0). */
   httpUrl: string;
   close(): Promise<void>;
@@ -69,13 +73,15 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     // The purge must not keep the process alive on its own.
     timer = setInterval(purge, config.limits.retentionIntervalMs).unref();
 
+    // One phone pipeline per process: HTTP routes here, and the same file source for TFTP.
+    const phoneFrontEnd = createPhoneFrontEnd({ db, catalog, config, services, logger });
     const app = await buildApp({
       config,
       services,
       catalog,
       logger,
       version: packageVersion(),
-      ...(options.extraPlugins ? { extraPlugins: options.extraPlugins } : {}),
+      extraPlugins: [phoneFrontEnd.plugin, uiPlugin, ...(options.extraPlugins ?? [])],
     });
     await app.listen({ host: config.http.host, port: config.http.port });
     const bound = app.server.address();
@@ -105,7 +111,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       })();
       return closing;
     };
-    return { app, services, httpUrl, close };
+    return { app, services, phoneFrontEnd, httpUrl, close };
   } catch (err) {
     clearInterval(timer);
     db.close();

@@ -38,9 +38,10 @@ export const uiPlugin: AppPlugin = async (app) => {
     root: UI_ROOT,
     prefix: '/ui/',
     index: ['index.html'],
-    redirect: true,
     // Other front ends may register @fastify/static too; the reply decorator may exist once only.
     decorateReply: false,
     cacheControl: false,
   });
+  // Relative asset URLs in index.html need the trailing slash.
+  app.get('/ui', (_request, reply) => reply.redirect('/ui/'));
 };

@@ -137,6 +137,22 @@ describe('web console', () => {
     expect(html).not.toMatch(/\son[a-z]+=/i);
   });
 
+  it('redirects /ui to /ui/ and serves the console scripts but nothing outside its folder', async () => {
+    const bare = await fetch(`${base}/ui`, { redirect: 'manual' });
+    expect([bare.status, bare.headers.get('location')]).toEqual([302, '/ui/']);
+    const script = await fetch(`${base}/ui/js/app.js`);
+    expect([script.status, script.headers.get('content-type')]).toEqual([200, 'application/javascript; charset=utf-8']);
+    const escape = await fetch(`${base}/ui/js/%2e%2e/%2e%2e/ui-plugin.ts`);
+    expect(escape.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('tells a token holder its role and site through GET /api/v1/whoami', async () => {
+    const installer = await api('GET', '/whoami', undefined, {}, installerToken);
+    expect(installer.body).toMatchObject({ name: 'Ivo Installer', role: 'installer', siteId });
+    expect(JSON.stringify(installer.body)).not.toContain(installerToken);
+    expect((await api('GET', '/whoami', undefined, {}, 'dpt_unknown')).status).toBe(401);
+  });
+
   it('signs in with a token kept in sessionStorage and never put in the URL', async () => {
     const { page, problems } = await signedIn(adminToken);
     expect(await page.evaluate(() => sessionStorage.getItem('deskprov.token'))).toBe(adminToken);
