@@ -20,7 +20,8 @@ const yesNo = (on: boolean): string => (on ? 'Yes' : 'No');
  * mean as templates are escaped before going into `Profile_Rule*` / `Upgrade_Rule`.
  */
 function literal(url: string): string {
-  return url.replaceAll('$', '$$');
+  // A function replacer: in a replacement string `$$` itself means one `$`.
+  return url.replaceAll('$', () => '$$');
 }
 
 /** The catalogue's per-device file name in Cisco macros: `{mac}` → `$MA`, `{MAC}` → `$MAU`. */

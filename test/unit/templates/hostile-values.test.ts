@@ -8,7 +8,8 @@ import { SAMPLE_MODELS, userDeviceSettings } from '../../helpers/sample-models.t
 import type { CanonicalSettings, DirectoryEntry, ModelFile, ModelProfile } from '../../../server/provisioning/types.ts';
 
 /**
- * Property: whatever an admin types as a display name, label, raw value or directory name, no
+ * Property: whatever an admin types as a display name, label, raw value, directory name, SIP
+ * secret or auth user, no
  * rendered file gains or loses a key, element or attribute; the value reads back unchanged, or
  * the render refuses with RULE_VIOLATION (only for characters a format cannot carry).
  */
@@ -24,9 +25,12 @@ const hostile = fc.oneof(
 /** Characters a given dialect refuses in values, beyond control characters. */
 const REFUSED: Record<string, RegExp> = { aastra: /#/ };
 
-function withValues(dialect: string, name: string, label: string, raw: string): CanonicalSettings {
+/** Never empty: an empty secret means "withheld" and drops the password key on purpose. */
+const hostileSecret = hostile.filter((v) => v !== '');
+
+function withValues(dialect: string, name: string, label: string, raw: string, secret = 's'): CanonicalSettings {
   const s = userDeviceSettings(dialect);
-  s.lines = s.lines.map((l) => ({ ...l, displayName: name, label }));
+  s.lines = s.lines.map((l) => ({ ...l, displayName: name, label, secret, authUser: secret }));
   s.keys = s.keys.map((k) => ({ ...k, label }));
   s.raw = Object.fromEntries(Object.keys(s.raw).map((k) => [k, raw]));
   return s;
@@ -46,15 +50,15 @@ describe.each(Object.entries(SAMPLE_MODELS))('hostile values in %s files', (dial
       const baseDir = [{ name: 'x', extension: '1' }];
       const baseline = readAll(dialect, model, file, withValues(dialect, 'x', 'y', 'z'), baseDir);
       fc.assert(
-        fc.property(hostile, hostile, hostile, (name, label, raw) => {
-          const settings = withValues(dialect, name, label, raw);
+        fc.property(hostile, hostile, hostile, hostileSecret, (name, label, raw, secret) => {
+          const settings = withValues(dialect, name, label, raw, secret);
           const dir = [{ name, extension: '1' }];
           let got: Map<string, string>;
           try {
             got = readAll(dialect, model, file, settings, dir);
           } catch (err) {
             expect(isAppError(err) && err.code === 'RULE_VIOLATION', String(err)).toBe(true);
-            const refusable = [name, label, raw].some((v) => hasForbiddenChar(v) || (REFUSED[dialect]?.test(v) ?? false));
+            const refusable = [name, label, raw, secret].some((v) => hasForbiddenChar(v) || (REFUSED[dialect]?.test(v) ?? false));
             expect(refusable).toBe(true);
             return;
           }
@@ -62,13 +66,20 @@ describe.each(Object.entries(SAMPLE_MODELS))('hostile values in %s files', (dial
           if (file.kind === 'device') {
             expect(got.get(keys.displayName)).toBe(name);
             expect(got.get(keys.label)).toBe(label);
+            expect(got.get(keys.secret)).toBe(secret);
           }
           if (file.kind === 'directory') expect([...got.values()]).toContain(name);
         }),
         {
           numRuns: 150,
           seed: 20261124,
-          examples: [[' ', '', '  '], ['a\nb', 'c', 'd'], ['<&>"\'', ']]>', '#=:'], ['😀é', '%NULL%', '$MA'], ['&foo;', '&amp;', '&#60;']],
+          examples: [
+            [' ', '', '  ', ' '],
+            ['a\nb', 'c', 'd', 'e'],
+            ['<&>"\'', ']]>', '#=:', '"/><x y="'],
+            ['😀é', '%NULL%', '$MA', '$$'],
+            ['&foo;', '&amp;', '&#60;', '&lt;'],
+          ],
         },
       );
     });
