@@ -110,6 +110,20 @@ describe('mDNS advertiser seen from another namespace', () => {
     await stopAdvertiser(again);
   });
 
+  it('answers a legacy unicast query (one-shot, from a port other than 5353) with a unicast reply', async () => {
+    // RFC 6762 §6.7: the reply goes to the query's source port, with the query ID echoed.
+    const code = `const packet=require('dns-packet');const s=require('node:dgram').createSocket('udp4');
+s.on('message',(m,r)=>{const p=packet.decode(m);console.log(JSON.stringify({from:r.address,id:p.id,answers:p.answers.map(a=>({name:a.name,type:a.type,data:a.data}))}));process.exit(0);});
+s.bind(0,()=>{s.send(packet.encode({type:'query',id:4242,questions:[{type:'SRV',name:'deskprov._deskprov._tcp.local'}]}),5353,'224.0.0.251');});
+setTimeout(()=>{console.log('TIMEOUT');process.exit(1);},4000);`;
+    const result = await lab.exec(link.b.ns, process.execPath, ['-e', code]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const reply = JSON.parse(result.stdout.trim()) as { from: string; id: number; answers: Array<{ name: string; type: string; data: { port: number; target: string } }> };
+    expect(reply.from).toBe(link.a.ipv4);
+    expect(reply.id).toBe(4242);
+    expect(reply.answers).toContainEqual({ name: 'deskprov._deskprov._tcp.local', type: 'SRV', data: expect.objectContaining({ port: 8080, target: 'deskprov.local' }) });
+  });
+
   it('sends goodbye packets (TTL 0) for its records when it shuts down', async () => {
     const from = listener.lines.length;
     const t = Date.now();
