@@ -57,9 +57,10 @@ describe('phone files over HTTP', () => {
     const text = cfg.body.toString();
     expect(text).toContain('pbx.example.com');
     expect(text).toContain(`static.auto_provision.server.username = ${MAC}`);
-    const ext = await server.api('GET', `/extensions/${ids.extension}`);
-    expect(ext.status).toBe(200);
-    expect(cfg.etag ?? cfg.headers.get('etag')).toMatch(/^"/);
+    expect(text).toContain(`account.1.user_name = ${ids.extension}`);
+    expect(text).toMatch(/account\.1\.password = \S{16,}/);
+    expect(cfg.headers.get('etag')).toMatch(/^"/);
+    expect((await get(`yealink-directory.xml`)).body.toString()).toContain('Alice Example');
   });
 
   it('requires the handed-out credentials after the claim, via Digest, and refuses a wrong password uniformly', async () => {
