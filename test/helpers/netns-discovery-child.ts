@@ -3,11 +3,13 @@
  * (`ip netns exec <ns> node --import tsx netns-discovery-child.ts <mode> <json options>`).
  * Talks JSON lines: prints `{"event":"ready",…}`, `{"event":"discovered",…}`; reads commands
  * `stats` and `close` on stdin (`close` answers `{"event":"closed"}` and exits).
- * Modes: `pnp` (startPnpResponder options) and `mdns` (startMdnsAdvertiser options).
+ * Modes: `pnp` (startPnpResponder options), `mdns` (startMdnsAdvertiser options) and
+ * `discovery` (startDiscovery options, `publicUrl` as a string).
  */
 import readline from 'node:readline';
 import { startMdnsAdvertiser } from '../../server/discovery/mdns-advertiser.ts';
 import { startPnpResponder, type PnpResponder } from '../../server/discovery/sip-pnp-responder.ts';
+import { startDiscovery } from '../../server/discovery/start-discovery.ts';
 
 const [mode, optionsJson] = process.argv.slice(2);
 const options = JSON.parse(optionsJson ?? '{}') as Record<string, unknown>;
@@ -43,6 +45,22 @@ if (mode === 'pnp') {
   });
   close = () => advertiser.close();
   say({ event: 'ready', name: advertiser.name() });
+} else if (mode === 'discovery') {
+  const discovery = await startDiscovery({
+    interfaces: options.interfaces as string[],
+    httpPort: options.httpPort as number,
+    publicUrl: () => options.publicUrl as string,
+    dataDir: options.dataDir as string,
+    logger,
+    onDiscovered: (phone) => say({ event: 'discovered', ...phone }),
+  });
+  if (discovery === null) {
+    say({ event: 'off' });
+    process.exit(0);
+  }
+  close = () => discovery.close();
+  stats = () => ({ pnp: discovery.pnpStats() });
+  say({ event: 'ready', name: discovery.mdnsName(), pnp: discovery.pnpStats() !== null });
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
