@@ -2,9 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Catalog, ModelProfile } from '../provisioning/types.ts';
 import type { AuditFilter, Page } from '../store/repositories.ts';
+import { sqliteE911 } from '../store/e911-repo.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 import { listing, type ServiceContext } from './context.ts';
 import { createDeviceService } from './device-service.ts';
+import { createE911Service, type E911Options } from './e911.ts';
 import { createExtensionService } from './extension-service.ts';
 import { createImportService } from './import-service.ts';
 import { createNumberService } from './number-service.ts';
@@ -21,6 +23,8 @@ export interface ServiceDeps {
   now?: () => Date;
   /** Randomness for secrets and tokens; crypto.randomBytes unless a test pins it. */
   random?: (bytes: number) => Buffer;
+  /** E911 registration adapter and time limits; defaults suit a LAN without a 911 provider. */
+  e911?: E911Options;
 }
 
 /** Every application service over one database. Each admin write is one transaction with its audit. */
@@ -44,6 +48,7 @@ export function createServices(deps: ServiceDeps) {
     tokens: createTokenService(ctx),
     retention: createRetentionService(ctx),
     import: createImportService(ctx, users, devices),
+    e911: createE911Service(ctx, sqliteE911(deps.db), deps.e911),
     audit: {
       list: (filter: AuditFilter, page: Page) => listing(page, ctx.store.audit.list(filter, page)),
     },

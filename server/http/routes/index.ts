@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../services/index.ts';
 import { auditRoutes } from './audit.ts';
 import { deviceRoutes } from './devices.ts';
+import { e911Routes } from './e911.ts';
 import { extensionRoutes } from './extensions.ts';
 import { importRoutes } from './import.ts';
 import { modelRoutes } from './models.ts';
@@ -29,6 +30,7 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     modelRoutes,
     importRoutes,
     whoamiRoutes,
+    e911Routes,
   ]) {
     await app.register(routes, { services });
   }

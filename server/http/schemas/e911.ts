@@ -1,0 +1,193 @@
+import { Type } from '@sinclair/typebox';
+import type { EmergencyLocation } from '../../domain/e911-location.ts';
+import { Name, Timestamp } from './common.ts';
+
+// Shapes only; the domain (civic-address.ts, network-map.ts) checks content and names the field.
+const CivicText = Type.String({ maxLength: 255 });
+const Civic = Type.Record(Type.String({ maxLength: 16 }), CivicText, {
+  description: 'RFC 5139 fields, e.g. {country, A1, A3, RD, STS, HNO, PC}',
+});
+const Targets = Type.Array(Type.String({ maxLength: 256 }), { maxItems: 20 });
+
+export const LocationCreate = Type.Object(
+  {
+    siteId: Type.String({ minLength: 1, maxLength: 64 }),
+    name: Name,
+    address: Civic,
+    place: Type.Optional(Civic),
+    callbackNumber: Type.String({ maxLength: 16, description: 'E.164 from the numbers inventory' }),
+    notifyTargets: Type.Optional(Targets),
+    default: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const LocationPatch = Type.Object(
+  {
+    name: Type.Optional(Name),
+    address: Type.Optional(Civic),
+    place: Type.Optional(Civic),
+    callbackNumber: Type.Optional(Type.String({ maxLength: 16 })),
+    notifyTargets: Type.Optional(Targets),
+    default: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const LocationQuery = Type.Object(
+  {
+    siteId: Type.Optional(Type.String({ maxLength: 64 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const LocationView = Type.Object({
+  id: Type.String(),
+  siteId: Type.String(),
+  name: Type.String(),
+  address: Civic,
+  place: Civic,
+  callbackNumber: Type.String(),
+  notifyTargets: Targets,
+  status: Type.Union([Type.Literal('pending'), Type.Literal('registered'), Type.Literal('failed')]),
+  statusMessage: Type.Union([Type.String(), Type.Null()]),
+  default: Type.Boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export function locationView(l: EmergencyLocation) {
+  const { isDefault, ...rest } = l;
+  return { ...rest, default: isDefault };
+}
+
+const LldpId = Type.Object({ type: Type.String({ maxLength: 32 }), value: Type.String({ minLength: 1, maxLength: 256 }) });
+
+export const NetworkMapCreate = Type.Object(
+  {
+    locationId: Type.String({ minLength: 1, maxLength: 64 }),
+    kind: Type.Union([Type.Literal('bssid'), Type.Literal('switchPort'), Type.Literal('switch'), Type.Literal('subnet')]),
+    bssid: Type.Optional(Type.String({ maxLength: 32 })),
+    chassisId: Type.Optional(Type.String({ maxLength: 256 })),
+    chassisIdType: Type.Optional(Type.String({ maxLength: 32 })),
+    portId: Type.Optional(Type.String({ maxLength: 256 })),
+    cidr: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+export const NetworkMapView = Type.Object({
+  id: Type.String(),
+  locationId: Type.String(),
+  kind: Type.String(),
+  key: Type.String(),
+  bssid: Type.Optional(Type.String()),
+  chassisId: Type.Optional(LldpId),
+  portId: Type.Optional(Type.String()),
+  cidr: Type.Optional(Type.String()),
+});
+
+export const NetworkMapQuery = Type.Object(
+  {
+    locationId: Type.Optional(Type.String({ maxLength: 64 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+const MedLocation = Type.Union([
+  Type.Object({ format: Type.Literal('civic'), civic: Civic }, { additionalProperties: false }),
+  Type.Object({ format: Type.Literal('elin'), elin: Type.String({ maxLength: 32 }) }, { additionalProperties: false }),
+  Type.Object(
+    { format: Type.Literal('coordinates'), latitude: Type.String({ maxLength: 32 }), longitude: Type.String({ maxLength: 32 }) },
+    { additionalProperties: false },
+  ),
+]);
+
+/** Body of `POST /api/v1/agent/reports` (CONTRACT.md "Agent"); bounded so a report stays small. */
+export const AgentReportBody = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' }),
+    at: Type.String({ format: 'date-time' }),
+    mac: Type.Optional(Type.String({ maxLength: 17 })),
+    firmware: Type.Optional(Type.String({ maxLength: 128 })),
+    configRevision: Type.Optional(Type.String({ maxLength: 64 })),
+    sip: Type.Optional(
+      Type.Object(
+        {
+          registered: Type.Boolean(),
+          registrar: Type.Optional(Type.String({ maxLength: 256 })),
+          lastError: Type.Optional(Type.String({ maxLength: 256 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    network: Type.Optional(
+      Type.Object(
+        {
+          ip: Type.Optional(Type.String({ maxLength: 64 })),
+          gateway: Type.Optional(Type.String({ maxLength: 64 })),
+          gatewayMac: Type.Optional(Type.String({ maxLength: 32 })),
+          bssid: Type.Optional(Type.String({ maxLength: 32 })),
+          lldp: Type.Optional(
+            Type.Object(
+              {
+                chassisId: LldpId,
+                portId: LldpId,
+                sysName: Type.Optional(Type.String({ maxLength: 256 })),
+                portDescription: Type.Optional(Type.String({ maxLength: 256 })),
+                medLocation: Type.Optional(MedLocation),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ReportAccepted = Type.Object({ id: Type.String(), duplicate: Type.Boolean() });
+
+export const AssignLocation = Type.Object(
+  { locationId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()]) },
+  { additionalProperties: false },
+);
+
+const AlertView = Type.Object({ code: Type.String(), severity: Type.String(), message: Type.String() });
+
+export const DeviceStatusView = Type.Object({
+  mac: Type.String(),
+  live: Type.Boolean(),
+  lastSeen: Type.Union([Timestamp, Type.Null()]),
+  served: Type.Union([
+    Type.Object({ file: Type.Union([Type.String(), Type.Null()]), revision: Type.Union([Type.Integer(), Type.Null()]), at: Timestamp }),
+    Type.Null(),
+  ]),
+  applied: Type.Union([Type.Object({ revision: Type.String() }), Type.Null()]),
+  firmware: Type.Union([Type.String(), Type.Null()]),
+  sip: Type.Union([Type.Unknown(), Type.Null()]),
+  network: Type.Union([Type.Unknown(), Type.Null()]),
+  location: Type.Union([
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      status: Type.String(),
+      matchedBy: Type.Union([Type.String(), Type.Null()]),
+      unresolved: Type.Boolean(),
+    }),
+    Type.Null(),
+  ]),
+  alerts: Type.Array(AlertView),
+});
+
+export const AlertsQuery = Type.Object({ siteId: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false });
+
+export const AlertsView = Type.Object({
+  items: Type.Array(Type.Object({ mac: Type.String(), deviceId: Type.String(), alerts: Type.Array(AlertView) })),
+});

@@ -1,0 +1,355 @@
+import { parseMac } from '../domain/mac-address.ts';
+import { civicOf } from '../domain/civic-address.ts';
+import type { Device } from '../domain/device.ts';
+import { deviceAlerts, type Alert } from '../domain/e911-alerts.ts';
+import type { AgentReport } from '../domain/e911-evidence.ts';
+import {
+  checkCallbackRegion,
+  validateLocationFields,
+  type EmergencyLocation,
+  type RegistrationResult,
+} from '../domain/e911-location.ts';
+import { resolutionChanged, resolveLocation, type Resolution } from '../domain/e911-resolution.ts';
+import { assertNoConflict, normaliseNetworkMapEntry, type NetworkMapEntry, type NetworkMapInput } from '../domain/network-map.ts';
+import { devicePidf, locationPidf, methodFor } from '../domain/pidf-lo.ts';
+import type { DevicePrincipal, Principal } from '../domain/roles.ts';
+import { appError } from '../errors.ts';
+import type { DeviceE911State, E911Repository } from '../store/e911-repo.ts';
+import type { Page } from '../store/repositories.ts';
+import { audit, checkSiteScope, listing, notFound, type ServiceContext, unknownReference } from './context.ts';
+
+/**
+ * Registers an address with the 911 provider. The default accepts what passed local validation;
+ * a deployment with a provider (Bandwidth, Intrado, …) replaces it.
+ */
+export interface LocationRegistrar {
+  register(location: EmergencyLocation): RegistrationResult;
+}
+
+export const localRegistrar: LocationRegistrar = {
+  register: () => ({ status: 'registered', message: null }),
+};
+
+export interface E911Options {
+  registrar?: LocationRegistrar;
+  /** Evidence older than this raises STALE_EVIDENCE (default three missed 60 s heartbeats). */
+  staleAfterMs?: number;
+  /** A device heard from within this window is live. */
+  liveWithinMs?: number;
+  /** Report ids are kept this long for replay detection. */
+  reportIdTtlMs?: number;
+}
+
+export interface LocationInput {
+  siteId: string;
+  name: string;
+  address: unknown;
+  place?: unknown;
+  callbackNumber: string;
+  notifyTargets?: string[];
+  default?: boolean;
+}
+
+export type LocationPatch = Partial<Omit<LocationInput, 'siteId'>>;
+
+/** Per-device status (CONTRACT.md `GET /api/v1/devices/{mac}/status`). */
+export interface DeviceStatus {
+  mac: string;
+  live: boolean;
+  lastSeen: string | null;
+  served: { file: string | null; revision: number | null; at: string } | null;
+  applied: { revision: string } | null;
+  firmware: string | null;
+  sip: AgentReport['sip'] | null;
+  network: AgentReport['network'] | null;
+  location: { id: string; name: string; status: string; matchedBy: Resolution['matchedBy']; unresolved: boolean } | null;
+  alerts: Alert[];
+}
+
+const AGENT_ROLE = 'user' as const;
+
+function agentActor(device: DevicePrincipal): Principal {
+  return { tokenId: `agent:${device.deviceId}`, userId: null, role: AGENT_ROLE, siteId: null, name: `agent ${device.mac}` };
+}
+
+function latest(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a > b ? a : b;
+}
+
+export function createE911Service(ctx: ServiceContext, repo: E911Repository, opts: E911Options = {}) {
+  const { store } = ctx;
+  const registrar = opts.registrar ?? localRegistrar;
+  const staleAfterMs = opts.staleAfterMs ?? 180_000;
+  const liveWithinMs = opts.liveWithinMs ?? 180_000;
+  const reportIdTtlMs = opts.reportIdTtlMs ?? 7 * 24 * 3600 * 1000;
+
+  const mustLocation = (id: string) => repo.getLocation(id) ?? notFound('location', id);
+  const mustDevice = (mac: string): Device => {
+    const canonical = parseMac(mac);
+    return store.devices.getByMac(canonical) ?? notFound('device', canonical);
+  };
+
+  /** Callback number: in the inventory, not another location's, same country as the address. */
+  function checkCallback(e164: string, country: string, exceptId: string | null): void {
+    const number = store.numbers.get(e164);
+    if (number === undefined) unknownReference('callbackNumber', 'number', e164);
+    const holder = repo.locationByCallback(e164);
+    if (holder !== undefined && holder.id !== exceptId) {
+      throw appError('NUMBER_IN_USE', `number ${e164} is already the callback number of location ${holder.id}`, {
+        field: 'callbackNumber',
+      });
+    }
+    checkCallbackRegion(number.region, { country });
+  }
+
+  /** Makes `loc` the site's default, taking the flag from the previous one (audited). */
+  function takeDefault(actor: Principal, loc: EmergencyLocation): void {
+    const previous = repo.siteDefault(loc.siteId);
+    if (previous === undefined || previous.id === loc.id) return;
+    const after = { ...previous, isDefault: false, updatedAt: ctx.now().toISOString() };
+    repo.updateLocation(after);
+    audit(ctx, actor, 'location.update', { type: 'location', id: previous.id }, previous, after);
+  }
+
+  function stateOf(deviceId: string): DeviceE911State {
+    return (
+      repo.getDeviceState(deviceId) ?? {
+        deviceId,
+        assignedLocationId: null,
+        lastReport: null,
+        lastReportAt: null,
+        lastEvidenceAt: null,
+        resolution: null,
+        updatedAt: ctx.now().toISOString(),
+      }
+    );
+  }
+
+  function resolveFor(device: Device, state: DeviceE911State, entries: readonly NetworkMapEntry[]): Resolution {
+    const siteDefault = device.siteId === null ? undefined : repo.siteDefault(device.siteId);
+    return resolveLocation(state.lastReport?.network, entries, {
+      assignedLocationId: state.assignedLocationId,
+      siteDefaultLocationId: siteDefault?.id ?? null,
+    });
+  }
+
+  function statusOf(device: Device, state: DeviceE911State, entries: readonly NetworkMapEntry[]): DeviceStatus {
+    const now = ctx.now();
+    const resolution = resolveFor(device, state, entries);
+    const loc = resolution.locationId === null ? undefined : repo.getLocation(resolution.locationId);
+    const lastSeen = latest(device.lastSeen?.at ?? null, state.lastReportAt);
+    const report = state.lastReport;
+    const alerts = deviceAlerts({
+      sipRegistered: report?.sip?.registered ?? null,
+      resolution,
+      location: loc === undefined ? null : { name: loc.name, status: loc.status, civic: civicOf(loc.address, loc.place) },
+      lastEvidenceAt: state.lastEvidenceAt,
+      now,
+      staleAfterMs,
+      ...(report?.network?.lldp?.medLocation !== undefined ? { medLocation: report.network.lldp.medLocation } : {}),
+    });
+    return {
+      mac: device.mac,
+      live: lastSeen !== null && now.getTime() - Date.parse(lastSeen) <= liveWithinMs,
+      lastSeen,
+      served:
+        device.lastSeen === null
+          ? null
+          : { file: device.lastSeen.file, revision: device.lastSeen.servedRevision, at: device.lastSeen.at },
+      applied: report?.configRevision === undefined ? null : { revision: report.configRevision },
+      firmware: report?.firmware ?? device.lastSeen?.firmware ?? null,
+      sip: report?.sip ?? null,
+      network: report?.network ?? null,
+      location:
+        loc === undefined
+          ? null
+          : { id: loc.id, name: loc.name, status: loc.status, matchedBy: resolution.matchedBy, unresolved: resolution.unresolved },
+      alerts,
+    };
+  }
+
+  return {
+    createLocation(actor: Principal, input: LocationInput): EmergencyLocation {
+      checkSiteScope(actor, input.siteId);
+      const fields = validateLocationFields(input);
+      return store.transaction(() => {
+        if (store.sites.get(input.siteId) === undefined) unknownReference('siteId', 'site', input.siteId);
+        checkCallback(fields.callbackNumber, fields.address.country, null);
+        const at = ctx.now().toISOString();
+        const draft: EmergencyLocation = {
+          id: ctx.newId(),
+          siteId: input.siteId,
+          ...fields,
+          status: 'pending',
+          statusMessage: null,
+          isDefault: input.default === true,
+          createdAt: at,
+          updatedAt: at,
+        };
+        const registered = registrar.register(draft);
+        const loc = { ...draft, status: registered.status, statusMessage: registered.message };
+        if (loc.isDefault) takeDefault(actor, loc);
+        repo.insertLocation(loc);
+        audit(ctx, actor, 'location.create', { type: 'location', id: loc.id }, null, loc);
+        return loc;
+      });
+    },
+
+    getLocation: (id: string) => mustLocation(id),
+
+    listLocations: (filter: { siteId?: string }, page: Page) => listing(page, repo.listLocations(filter, page)),
+
+    updateLocation(actor: Principal, id: string, patch: LocationPatch): EmergencyLocation {
+      return store.transaction(() => {
+        const before = mustLocation(id);
+        checkSiteScope(actor, before.siteId);
+        const fields = validateLocationFields({
+          name: patch.name ?? before.name,
+          address: patch.address ?? before.address,
+          place: patch.place ?? before.place,
+          callbackNumber: patch.callbackNumber ?? before.callbackNumber,
+          notifyTargets: patch.notifyTargets ?? before.notifyTargets,
+        });
+        checkCallback(fields.callbackNumber, fields.address.country, id);
+        const addressChanged =
+          JSON.stringify([fields.address, fields.place]) !== JSON.stringify([before.address, before.place]);
+        let after: EmergencyLocation = {
+          ...before,
+          ...fields,
+          isDefault: patch.default ?? before.isDefault,
+          updatedAt: ctx.now().toISOString(),
+        };
+        // A changed address must be registered again before it is usable for 911.
+        if (addressChanged) {
+          const registered = registrar.register({ ...after, status: 'pending', statusMessage: null });
+          after = { ...after, status: registered.status, statusMessage: registered.message };
+        }
+        if (after.isDefault && !before.isDefault) takeDefault(actor, after);
+        repo.updateLocation(after);
+        audit(ctx, actor, 'location.update', { type: 'location', id }, before, after);
+        return after;
+      });
+    },
+
+    /** PIDF-LO of a location (RFC 4119/5139). */
+    locationPidf(id: string): string {
+      const loc = mustLocation(id);
+      return locationPidf({ id: loc.id, civic: civicOf(loc.address, loc.place) }, { at: new Date(loc.updatedAt) });
+    },
+
+    /** PIDF-LO of where a device is now (RFC 5491 device), or 404 when it resolves nowhere. */
+    devicePidf(mac: string): string {
+      const device = mustDevice(mac);
+      const state = stateOf(device.id);
+      const resolution = resolveFor(device, state, repo.allMapEntries());
+      if (resolution.locationId === null) throw appError('NOT_FOUND', `device ${device.mac} resolves to no location`);
+      const loc = mustLocation(resolution.locationId);
+      return devicePidf(device.mac, { id: loc.id, civic: civicOf(loc.address, loc.place) }, {
+        at: ctx.now(),
+        method: methodFor(resolution.matchedBy),
+      });
+    },
+
+    addMapEntry(actor: Principal, input: NetworkMapInput): NetworkMapEntry {
+      const normalised = normaliseNetworkMapEntry(input);
+      return store.transaction(() => {
+        const loc = repo.getLocation(normalised.locationId) ?? unknownReference('locationId', 'location', normalised.locationId);
+        checkSiteScope(actor, loc.siteId);
+        assertNoConflict(normalised, repo.allMapEntries());
+        const entry: NetworkMapEntry = { id: ctx.newId(), ...normalised };
+        repo.insertMapEntry(entry, ctx.now().toISOString());
+        audit(ctx, actor, 'network-map.create', { type: 'network-map', id: entry.id }, null, entry);
+        return entry;
+      });
+    },
+
+    listMap: (filter: { locationId?: string }, page: Page) => listing(page, repo.listMapEntries(filter, page)),
+
+    removeMapEntry(actor: Principal, id: string): void {
+      store.transaction(() => {
+        const before = repo.getMapEntry(id) ?? notFound('network map entry', id);
+        const loc = repo.getLocation(before.locationId);
+        checkSiteScope(actor, loc?.siteId ?? null);
+        repo.deleteMapEntry(id);
+        audit(ctx, actor, 'network-map.delete', { type: 'network-map', id }, before, null);
+      });
+    },
+
+    /** Binds a device to a location by hand (`assigned` in the resolution order), or unbinds it. */
+    assignLocation(actor: Principal, mac: string, locationId: string | null): DeviceStatus {
+      return store.transaction(() => {
+        const device = mustDevice(mac);
+        checkSiteScope(actor, device.siteId);
+        if (locationId !== null) {
+          const loc = repo.getLocation(locationId) ?? unknownReference('locationId', 'location', locationId);
+          if (device.siteId !== null && loc.siteId !== device.siteId) {
+            throw appError('RULE_VIOLATION', 'the location belongs to another site than the device', { field: 'locationId' });
+          }
+        }
+        const before = stateOf(device.id);
+        const after = { ...before, assignedLocationId: locationId, updatedAt: ctx.now().toISOString() };
+        repo.putDeviceState(after);
+        audit(ctx, actor, 'device.location.assign', { type: 'device', id: device.mac }, { locationId: before.assignedLocationId }, { locationId });
+        return statusOf(device, after, repo.allMapEntries());
+      });
+    },
+
+    /**
+     * Takes an agent report. A device token writes only its own device (403 for another MAC).
+     * A replayed id is accepted and ignored; a report older than the newest one taken is
+     * recorded but does not roll the state back. A change of resolved location is audited.
+     */
+    acceptReport(principal: DevicePrincipal, report: AgentReport): { duplicate: boolean } {
+      if (report.mac !== undefined && parseMac(report.mac, 'mac') !== principal.mac) {
+        throw appError('FORBIDDEN', 'a device token may only report for its own device', { field: 'mac' });
+      }
+      const at = Date.parse(report.at);
+      if (Number.isNaN(at)) throw appError('INVALID_FIELD', 'at must be an ISO 8601 time', { field: 'at' });
+      return store.transaction(() => {
+        const device = store.devices.get(principal.deviceId) ?? notFound('device', principal.mac);
+        const receivedAt = ctx.now().toISOString();
+        if (!repo.recordReportId(device.id, report.id, receivedAt)) return { duplicate: true };
+        repo.pruneReportIds(new Date(ctx.now().getTime() - reportIdTtlMs).toISOString());
+        const before = stateOf(device.id);
+        const previous = before.lastReport === null ? null : Date.parse(before.lastReport.at);
+        if (previous !== null && at < previous) return { duplicate: false };
+        const next: DeviceE911State = {
+          ...before,
+          lastReport: report,
+          lastReportAt: receivedAt,
+          lastEvidenceAt: report.network !== undefined ? receivedAt : before.lastEvidenceAt,
+          updatedAt: receivedAt,
+        };
+        const resolution = resolveFor(device, next, repo.allMapEntries());
+        if (resolutionChanged(before.resolution, resolution)) {
+          audit(ctx, agentActor(principal), 'device.location', { type: 'device', id: device.mac }, before.resolution, resolution);
+        }
+        repo.putDeviceState({ ...next, resolution });
+        return { duplicate: false };
+      });
+    },
+
+    deviceStatus(mac: string): DeviceStatus {
+      const device = mustDevice(mac);
+      return statusOf(device, stateOf(device.id), repo.allMapEntries());
+    },
+
+    /** Every device that currently has an alert or warning, with them. */
+    alerts(filter: { siteId?: string } = {}): Array<{ mac: string; deviceId: string; alerts: Alert[] }> {
+      const entries = repo.allMapEntries();
+      const out: Array<{ mac: string; deviceId: string; alerts: Alert[] }> = [];
+      for (const state of repo.allDeviceStates()) {
+        const device = store.devices.get(state.deviceId);
+        if (device === undefined) continue;
+        if (filter.siteId !== undefined && device.siteId !== filter.siteId) continue;
+        const alerts = statusOf(device, state, entries).alerts;
+        if (alerts.length > 0) out.push({ mac: device.mac, deviceId: device.id, alerts });
+      }
+      return out;
+    },
+  };
+}
+
+export type E911Service = ReturnType<typeof createE911Service>;
