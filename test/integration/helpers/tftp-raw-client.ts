@@ -1,0 +1,128 @@
+/**
+ * A small TFTP client on node:dgram for tests that need what real clients cannot do: drop DATA on
+ * purpose, repeat ACKs, send garbage, or speak from a second port (a foreign transfer ID).
+ * Loopback only.
+ */
+import dgram from 'node:dgram';
+import { decodePacket, encodePacket, type DecodeResult, type TftpPacket } from '../../../server/tftp/tftp-packet.ts';
+
+export interface Received {
+  result: DecodeResult;
+  raw: Buffer;
+  port: number;
+}
+
+export interface FetchOptions {
+  options?: Array<[string, string]>;
+  mode?: string;
+  /** Drop (neither keep nor acknowledge) every n-th DATA datagram received, as a lossy link would. */
+  dropEvery?: number;
+  /** Send each ACK this many times (a client whose ACKs get duplicated). */
+  ackCopies?: number;
+}
+
+export interface FetchResult {
+  data: Buffer;
+  /** DATA datagrams received, dropped and duplicates included. */
+  dataDatagrams: number;
+  oack: Array<readonly [string, string]> | undefined;
+  /** The server's transfer port. */
+  port: number;
+}
+
+export class RawTftpClient {
+  private readonly queue: Received[] = [];
+  /** Callers waiting for a datagram, served in call order. */
+  private readonly waiters: Array<(r: Received) => void> = [];
+
+  private constructor(readonly socket: dgram.Socket) {
+    socket.on('message', (raw, rinfo) => {
+      const received = { result: decodePacket(raw), raw, port: rinfo.port };
+      const waiter = this.waiters.shift();
+      if (waiter) waiter(received);
+      else this.queue.push(received);
+    });
+  }
+
+  static async open(): Promise<RawTftpClient> {
+    const socket = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    return new RawTftpClient(socket);
+  }
+
+  get port(): number {
+    return this.socket.address().port;
+  }
+
+  send(packet: TftpPacket | Buffer, port: number): void {
+    this.socket.send(Buffer.isBuffer(packet) ? packet : encodePacket(packet), port, '127.0.0.1');
+  }
+
+  /** The next datagram; rejects after `timeoutMs` (a bound, not a sleep: it resolves on arrival). */
+  next(timeoutMs = 3000): Promise<Received> {
+    const queued = this.queue.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const waiter = (r: Received): void => {
+        clearTimeout(timer);
+        resolve(r);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`no datagram within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The next datagram, which must be a well-formed packet. */
+  async packet(timeoutMs?: number): Promise<{ packet: TftpPacket; port: number }> {
+    const { result, port } = await this.next(timeoutMs);
+    if (!result.ok) throw new Error(`malformed reply: ${result.reason}`);
+    return { packet: result.packet, port };
+  }
+
+  /** Read a whole file with a lock-step (windowsize 1) receiver. */
+  async fetch(serverPort: number, name: string, opts: FetchOptions = {}): Promise<FetchResult> {
+    const options = opts.options ?? [];
+    this.send({ op: 'RRQ', filename: name, mode: opts.mode ?? 'octet', options }, serverPort);
+    const chunks: Buffer[] = [];
+    let expected = 1;
+    let dataDatagrams = 0;
+    let oack: FetchResult['oack'];
+    let negotiated = 512;
+    let transferPort: number | undefined;
+    const ack = (block: number, port: number): void => {
+      for (let i = 0; i < (opts.ackCopies ?? 1); i++) this.send({ op: 'ACK', block: block & 0xffff }, port);
+    };
+    for (;;) {
+      const { packet, port } = await this.packet();
+      transferPort ??= port;
+      if (packet.op === 'ERROR') throw Object.assign(new Error(`TFTP error ${packet.code}: ${packet.message}`), { tftpCode: packet.code });
+      if (packet.op === 'OACK') {
+        oack = packet.options;
+        negotiated = Number(packet.options.find(([n]) => n === 'blksize')?.[1] ?? 512);
+        ack(0, port);
+        continue;
+      }
+      if (packet.op !== 'DATA') throw new Error(`unexpected ${packet.op}`);
+      dataDatagrams++;
+      if (opts.dropEvery !== undefined && dataDatagrams % opts.dropEvery === 0) continue;
+      if (packet.block === (expected & 0xffff)) {
+        chunks.push(packet.data);
+        ack(expected, port);
+        expected++;
+        if (packet.data.length < (oack ? negotiated : 512)) {
+          return { data: Buffer.concat(chunks), dataDatagrams, oack, port: transferPort };
+        }
+      } else {
+        // A retransmission of a block already kept: acknowledge it again, as RFC 1350 receivers do.
+        ack(packet.block, port);
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
