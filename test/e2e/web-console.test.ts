@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
 import { buildApp, type App } from '../../server/http/app.ts';
+import { createPhoneFrontEnd } from '../../server/http/phone-front-end.ts';
 import { uiPlugin } from '../../server/http/ui-plugin.ts';
 import { readCatalog } from '../../server/io/read-catalog.ts';
 import { createServices, type Services } from '../../server/services/index.ts';
@@ -90,7 +91,9 @@ beforeAll(async () => {
     adminToken: undefined,
     limits: DEFAULT_LIMITS,
   };
-  app = await buildApp({ config, services, catalog, extraPlugins: [uiPlugin] });
+  // The same front ends serve() registers: phone files (and their admin previews) and the console.
+  const phoneFrontEnd = createPhoneFrontEnd({ db, catalog, config, services });
+  app = await buildApp({ config, services, catalog, extraPlugins: [phoneFrontEnd.plugin, uiPlugin] });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -253,6 +256,45 @@ describe('web console', () => {
     await page.close();
   });
 
+  it('shows the new rendered preview of a device using the profile after a profile edit', async () => {
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/profiles/${profileId}`);
+    const preview = page.locator('section.preview pre.file-preview');
+    await preview.waitFor();
+    const before = (await preview.textContent()) ?? '';
+    expect(before).not.toContain('custom.console_marker');
+
+    await page.click('button:text("Add raw key")');
+    const row = page.locator('tr.raw-row').last();
+    await row.locator('[name=vendor]').fill('yealink');
+    await row.locator('[name=key]').fill('custom.console_marker');
+    await row.locator('[name=value]').fill('4242');
+    await page.click('form.profile-editor button[type=submit]');
+    await page.locator('.editor-message .notice-ok').waitFor();
+    await page.locator('section.preview pre.file-preview', { hasText: 'custom.console_marker = 4242' }).waitFor({ timeout: 5000 });
+    expect((await api('GET', `/profiles/${profileId}`)).body.settings.raw).toEqual({ yealink: { 'custom.console_marker': '4242' } });
+    await page.screenshot({ path: join(ARTIFACTS, 'profile-editor.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('previews the files a device fetches with its SIP secret masked', async () => {
+    const device = (await api('GET', '/devices/001565aabb01')).body;
+    const secret = (await api('POST', `/extensions/${device.binding.extension.number}/secret:reveal`)).body.secret as string;
+    expect(secret.length).toBeGreaterThan(0);
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/device/001565aabb01`);
+    await page.locator('table.file-list').waitFor();
+    await page.locator('table.file-list tr', { hasText: '001565aabb01.cfg' }).locator('button', { hasText: 'Preview' }).click();
+    const text = (await page.locator('pre.file-preview').textContent()) ?? '';
+
+    expect(text).toContain(String(device.binding.extension.number));
+    expect(text).not.toContain(secret);
+    await page.screenshot({ path: join(ARTIFACTS, 'device-page.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('gives an installer no edit controls for what the role cannot change', async () => {
     const { page, problems } = await signedIn(installerToken);
     await expect(page.locator('#who').textContent()).resolves.toContain('installer');
@@ -274,7 +316,7 @@ describe('web console', () => {
     await page.close();
   });
 
-  it('saves screenshots of the live view (1280 px and 390 px) and the profile editor', async () => {
+  it('saves screenshots of the live view at 1280 px and 390 px, readable without sideways scrolling', async () => {
     const { page, problems } = await signedIn(adminToken);
     await page.goto(`${base}/ui/#/live`);
     await page.locator('tr[data-mac="001565aabb01"]').waitFor();
@@ -284,10 +326,6 @@ describe('web console', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'live-view-390.png'), fullPage: true });
     // At 390 px the table becomes cards: no horizontal scrolling.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(`${base}/ui/#/profiles/${profileId}`);
-    await page.locator('[data-path="settings.time.ntp"]').waitFor();
-    await page.screenshot({ path: join(ARTIFACTS, 'profile-editor.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -1,3 +1,5 @@
+import { badge, h } from './dom.js';
+
 /** Words the pages share for API values. */
 
 export const STATE_TEXT = {
@@ -33,4 +35,26 @@ export function deviceName(device, users) {
 /** `001565aabbcc` → `00:15:65:aa:bb:cc`. */
 export function formatMac(mac) {
   return String(mac).match(/.{1,2}/g)?.join(':') ?? String(mac);
+}
+
+/** Registered / not registered / unknown (no report yet) from a status's `sip`. */
+export function registrationBadge(sip) {
+  if (sip?.registered === true) return badge('ok', 'registered');
+  if (sip?.registered === false) return badge('error', 'not registered');
+  return h('span', { class: 'muted' }, '—');
+}
+
+/** "Room 101 (switch port)"; a site-default or unresolved match is flagged. */
+export function locationText(location) {
+  if (!location) return h('span', { class: 'muted' }, 'unlocated');
+  const how = location.matchedBy ? MATCHED_BY_TEXT[location.matchedBy] ?? location.matchedBy : 'no match';
+  return h(
+    'span',
+    { class: 'location' },
+    location.name,
+    ' ',
+    h('small', { class: 'muted' }, `(${how})`),
+    location.unresolved ? [' ', badge('warn', 'unresolved')] : null,
+    location.status && location.status !== 'registered' ? [' ', badge(location.status === 'failed' ? 'error' : 'warn', `address ${location.status}`)] : null,
+  );
 }

@@ -1,6 +1,6 @@
 import { ApiError, call, get, getAll, seg } from '../api.js';
 import { ago, badge, field, h, notice, replace, select } from '../dom.js';
-import { deviceName, formatMac, MATCHED_BY_TEXT, STATE_BADGE, STATE_TEXT } from '../labels.js';
+import { deviceName, formatMac, locationText, registrationBadge, STATE_BADGE, STATE_TEXT } from '../labels.js';
 import { createStatusReader } from '../live-status.js';
 import { session } from '../session.js';
 
@@ -124,15 +124,15 @@ export async function devicePage(root, mac) {
         'dl',
         { class: 'facts' },
         h('dt', null, 'Registered'),
-        h('dd', null, status.sip?.registered ? badge('ok', 'registered') : badge('error', 'not registered')),
+        h('dd', null, registrationBadge(status.sip), status.sip?.lastError ? ` ${status.sip.lastError}` : ''),
         h('dt', null, 'Last seen'),
         h('dd', null, ago(status.lastSeen)),
         h('dt', null, 'Served'),
-        h('dd', null, status.served ? `${status.served.file} rev. ${status.served.revision}` : '—'),
+        h('dd', null, status.served ? [status.served.file ?? 'a file', status.served.revision === null ? '' : ` rev. ${status.served.revision}`, ' ', ago(status.served.at)] : '—'),
         h('dt', null, 'Applied'),
         h('dd', null, status.applied ? `rev. ${status.applied.revision}` : '—'),
         h('dt', null, 'Location'),
-        h('dd', null, status.location ? `${status.location.name} (${MATCHED_BY_TEXT[status.location.matchedBy] ?? status.location.matchedBy})` : 'unlocated'),
+        h('dd', null, locationText(status.location)),
       ),
       status.alerts?.length ? h('ul', { class: 'alerts' }, status.alerts.map((a) => h('li', { title: a.code }, a.message))) : null,
     );
@@ -160,7 +160,7 @@ export async function devicePage(root, mac) {
                   'tr',
                   null,
                   h('td', { 'data-label': 'File', class: 'mono' }, f.name),
-                  h('td', { 'data-label': 'Kind' }, f.kind, f.secrets ? ' 🔒' : ''),
+                  h('td', { 'data-label': 'Kind' }, f.kind, f.secrets ? h('small', { class: 'muted' }, ' (has secrets)') : ''),
                   h('td', { 'data-label': 'Size' }, `${f.size} B`),
                   h('td', { 'data-label': 'Last served' }, f.served ? [ago(f.served.at), ` via ${f.served.transport}`] : 'never'),
                   h('td', { 'data-label': 'Changed' }, f.changedSinceServed === null ? '—' : f.changedSinceServed ? badge('warn', 'changed') : badge('ok', 'same')),

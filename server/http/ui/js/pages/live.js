@@ -1,6 +1,6 @@
 import { getAll } from '../api.js';
 import { ago, badge, field, h, notice, replace, select } from '../dom.js';
-import { deviceName, formatMac, MATCHED_BY_TEXT, STATE_BADGE, STATE_TEXT } from '../labels.js';
+import { deviceName, formatMac, locationText, registrationBadge, STATE_BADGE, STATE_TEXT } from '../labels.js';
 import { createStatusReader, POLL_MS, watchChanges } from '../live-status.js';
 
 /**
@@ -126,7 +126,6 @@ export async function livePage(root) {
     const status = view.status.get(device.mac) ?? null;
     const alerts = alertsOf(device);
     const user = device.binding?.userId ? userById.get(device.binding.userId) : undefined;
-    const registered = status?.sip?.registered;
     const cell = (label, ...content) => h('td', { 'data-label': label }, ...content);
     return h(
       'tr',
@@ -136,13 +135,11 @@ export async function livePage(root) {
       cell('Extension', device.binding ? String(device.binding.extension.number) : '—'),
       cell('User', user ? user.name : device.binding?.kind === 'standalone' ? h('span', { class: 'muted' }, 'standalone') : '—'),
       cell('State', badge(STATE_BADGE[device.state] ?? 'muted', STATE_TEXT[device.state] ?? device.state)),
-      cell('Registered', registered === true ? badge('ok', 'registered') : registered === false ? badge('error', 'not registered') : h('span', { class: 'muted' }, '—')),
+      cell('Registered', registrationBadge(status?.sip)),
       cell('Last seen', ago(status?.lastSeen ?? device.lastSeen?.at)),
       cell(
         'Location',
-        status?.location
-          ? [h('span', null, status.location.name), ' ', h('small', { class: 'muted' }, `(${MATCHED_BY_TEXT[status.location.matchedBy] ?? status.location.matchedBy})`)]
-          : h('span', { class: 'muted' }, statuses.available === false ? 'n/a' : 'unlocated'),
+        statuses.available === false ? h('span', { class: 'muted' }, 'n/a') : locationText(status?.location),
       ),
       cell('Alerts', alerts.length === 0 ? h('span', { class: 'muted' }, 'none') : h('ul', { class: 'alerts' }, alerts.map((a) => h('li', { title: a.code }, a.message)))),
     );

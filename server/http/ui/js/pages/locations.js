@@ -51,7 +51,7 @@ export async function locationsPage(root) {
                   h('td', { 'data-label': 'Site' }, sites.find((s) => s.id === l.siteId)?.name ?? '—'),
                   h('td', { 'data-label': 'Address' }, addressText(l)),
                   h('td', { 'data-label': 'Callback' }, l.callbackNumber ?? '—'),
-                  h('td', { 'data-label': 'Status' }, badge(STATUS_BADGE[l.status] ?? 'muted', l.status ?? 'unknown')),
+                  h('td', { 'data-label': 'Status' }, badge(STATUS_BADGE[l.status] ?? 'muted', l.status ?? 'unknown'), l.statusMessage ? h('small', { class: 'muted' }, ` ${l.statusMessage}`) : null),
                 ),
               ),
             ),
@@ -78,7 +78,7 @@ export async function locationsPage(root) {
                     'tr',
                     null,
                     h('td', { 'data-label': 'Kind' }, m.kind),
-                    h('td', { 'data-label': 'Match', class: 'mono' }, m.bssid ?? m.cidr ?? [m.chassisId, m.portId].filter(Boolean).join(' / ')),
+                    h('td', { 'data-label': 'Match', class: 'mono' }, m.bssid ?? m.cidr ?? [m.chassisId?.value, m.portId].filter(Boolean).join(' port ')),
                     h('td', { 'data-label': 'Location' }, locations.find((l) => l.id === m.locationId)?.name ?? m.locationId),
                   ),
                 ),
@@ -94,7 +94,7 @@ export async function locationsPage(root) {
   for (const d of devices) {
     const status = await reader.of(d.mac);
     if (reader.available === false) break;
-    if (!status?.location || status.location.matchedBy === 'siteDefault') missing.push([d, status]);
+    if (!status?.location || status.location.unresolved || status.location.matchedBy === 'siteDefault') missing.push([d, status]);
   }
   replace(
     unlocated,

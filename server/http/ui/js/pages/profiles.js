@@ -255,7 +255,9 @@ export async function profileEditorPage(root, id) {
     if (!deviceSel.value) return;
     try {
       const { files } = await get(`/devices/${seg(deviceSel.value)}/files`);
-      replace(fileSel, files.map((f) => h('option', { value: f.name, selected: f.perDevice && f.kind !== 'directory' }, f.name)));
+      // The device's own config file shows the profile's settings; shared files do not carry them.
+      const main = files.find((f) => f.kind === 'device') ?? files.find((f) => f.perDevice) ?? files[0];
+      replace(fileSel, files.map((f) => h('option', { value: f.name, selected: f === main }, f.name)));
     } catch (err) {
       replace(previewOut, notice('info', err instanceof ApiError && err.missingRoute ? 'Rendered previews are not available on this server.' : err.message));
     }
