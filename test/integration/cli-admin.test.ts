@@ -42,7 +42,8 @@ async function json(args: string[]): Promise<any> {
   return JSON.parse(run.stdout);
 }
 
-describe('deskprov CLI against a running server', () => {
+// Each CLI run is a fresh Node process; on a busy 2-core machine a test of several runs takes a while.
+describe('deskprov CLI against a running server', { timeout: 120_000 }, () => {
   let siteId: string;
 
   it('prints help for every command and exits 0', async () => {

@@ -47,6 +47,10 @@ describe('deskprov serve', () => {
     expect(await (await fetch(`${running.url}healthz`)).json()).toEqual({ status: 'ok' });
     const sites = await fetch(`${running.url}api/v1/sites`, { headers: { authorization: `Bearer ${token}` } });
     expect(sites.status).toBe(200);
+    // The front ends main.ts wires in: the web console and the phone file routes.
+    const ui = await fetch(`${running.url}ui/`);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await running.stop('SIGTERM')).toBe(0);
     expect(running.stdout()).not.toContain(token);
     // Logs are JSON lines on stdout.
@@ -57,5 +61,5 @@ describe('deskprov serve', () => {
     const again = await fetch(`${running.url}api/v1/sites`, { headers: { authorization: `Bearer ${token}` } });
     expect(again.status).toBe(200);
     expect(await running.stop('SIGINT')).toBe(0);
-  });
+  }, 120_000);
 });

@@ -95,5 +95,5 @@ describe('durability', () => {
       `crash-durability: ${acknowledged.size} acknowledged, ${stored.size} stored, ${failedAfterKill} in flight at SIGKILL`,
     );
     expect(await second.stop('SIGTERM')).toBe(0);
-  });
+  }, 120_000);
 });

@@ -14,7 +14,7 @@ export interface CliRun {
  * Runs `node bin/deskprov.mjs <args>` as a child process and collects its output. Async on
  * purpose: the server under test runs in this process and must keep answering meanwhile.
  */
-export function runBin(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<CliRun> {
+export function runBin(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },

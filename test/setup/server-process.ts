@@ -15,7 +15,7 @@ export interface ServerProcess {
  * Starts `node bin/deskprov.mjs serve <args>` and resolves once its banner names the URL it
  * serves (pass `--http 127.0.0.1:0`: the banner carries the port the OS chose).
  */
-export function startServerProcess(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<ServerProcess> {
+export function startServerProcess(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
