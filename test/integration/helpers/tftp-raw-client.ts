@@ -4,7 +4,7 @@
  * Loopback only.
  */
 import dgram from 'node:dgram';
-import { decodePacket, encodePacket, type DecodeResult, type TftpPacket } from '../../../server/tftp/tftp-packet.ts';
+import { decodePacket, encodePacket, type DecodeResult, type TftpOptions, type TftpPacket } from '../../../server/tftp/tftp-packet.ts';
 
 export interface Received {
   result: DecodeResult;
@@ -25,7 +25,7 @@ export interface FetchResult {
   data: Buffer;
   /** DATA datagrams received, dropped and duplicates included. */
   dataDatagrams: number;
-  oack: Array<readonly [string, string]> | undefined;
+  oack: TftpOptions | undefined;
   /** The server's transfer port. */
   port: number;
 }
