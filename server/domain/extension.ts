@@ -21,13 +21,17 @@ export interface Extension {
   updatedAt: string;
 }
 
-/** The lowest number of the range not in `used` (sorted or not), or null when the range is full. */
-export function lowestFree(range: ExtensionRange, used: Iterable<number>): number | null {
-  const taken = new Set(used);
-  for (let n = range.first; n <= range.last; n++) {
-    if (!taken.has(n)) return n;
+/**
+ * The lowest number of the range not in `taken`, or null when the range is full. `taken` must be
+ * ascending (the store reads it in index order), so one pass finds the first gap.
+ */
+export function lowestFree(range: ExtensionRange, taken: readonly number[]): number | null {
+  let candidate = range.first;
+  for (const n of taken) {
+    if (n > candidate) break;
+    if (n === candidate) candidate++;
   }
-  return null;
+  return candidate <= range.last ? candidate : null;
 }
 
 export function inRange(range: ExtensionRange, n: number): boolean {

@@ -3,7 +3,6 @@ import {
   type Extension,
   type ExtensionKind,
   generateSecret,
-  lowestFree,
 } from '../domain/extension.ts';
 import type { Principal } from '../domain/roles.ts';
 import type { Site } from '../domain/site.ts';
@@ -40,7 +39,7 @@ export function allocateExtension(
     }
     chosen = number;
   } else {
-    const free = lowestFree(site.extensionRange, ctx.store.extensions.takenInRange(first, last));
+    const free = ctx.store.extensions.lowestFree(first, last);
     if (free === null) {
       throw appError('EXTENSION_RANGE_FULL', `site ${site.id} has no free extension in ${first}-${last}`);
     }

@@ -49,6 +49,8 @@ export interface ExtensionRepository {
   delete(number: number): void;
   /** Numbers taken in `first..last`, ascending. */
   takenInRange(first: number, last: number): number[];
+  /** The lowest number of `first..last` not taken (domain `lowestFree`), or null when all are. */
+  lowestFree(first: number, last: number): number | null;
   /** Owner-less extensions whose retention ended at or before `nowIso`. */
   retainedBefore(nowIso: string): number[];
   /** Whether a user or a device still uses the extension. */

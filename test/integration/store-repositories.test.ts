@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lowestFree } from '../../server/domain/extension.ts';
 import type { Device } from '../../server/domain/device.ts';
 import type { Extension } from '../../server/domain/extension.ts';
 import type { Site } from '../../server/domain/site.ts';
@@ -241,5 +243,22 @@ describe('constraint failures', () => {
       expect.objectContaining({ code: 'CONFLICT', statusCode: 409 }),
     );
     expect(store.sites.get('s1')).toBeDefined();
+  });
+});
+
+describe('lowest free extension', () => {
+  it('agrees with the domain rule for any set of taken numbers', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 201, max: 240 }), { maxLength: 40 }), fc.integer({ min: 0, max: 45 }), (taken, span) => {
+        store.transaction(() => {
+          for (const n of taken) store.extensions.insert(ext(n, 'standalone'));
+          const range = { first: 200 + (span % 3), last: 200 + span };
+          const used = store.extensions.takenInRange(range.first, range.last);
+          expect(store.extensions.lowestFree(range.first, range.last)).toBe(lowestFree(range, used));
+          for (const n of taken) store.extensions.delete(n);
+        });
+      }),
+      { numRuns: 200 },
+    );
   });
 });

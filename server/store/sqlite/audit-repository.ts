@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { AuditEvent } from '../../domain/audit.ts';
 import type { AuditRepository } from '../repositories.ts';
-import { pageOf, type Row, str, strOrNull, where } from './sql-helpers.ts';
+import { pageOf, prepare, type Row, str, strOrNull, where } from './sql-helpers.ts';
 
 const parse = (v: unknown): unknown => (v === null ? null : JSON.parse(str(v)));
 
@@ -20,7 +20,7 @@ function toEvent(r: Row): AuditEvent {
 }
 
 export function sqliteAudit(db: Database): AuditRepository {
-  const insert = db.prepare(`INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id,
+  const insert = prepare(db, `INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id,
     before, after) VALUES (@at, @actorId, @actorName, @action, @entityType, @entityId, @before, @after)`);
   return {
     append: (e) => {

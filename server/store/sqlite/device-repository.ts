@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Device, DeviceState, RestorableBinding } from '../../domain/device.ts';
 import type { DeviceRepository } from '../repositories.ts';
-import { likeSubstring, numOrNull, pageOf, type Row, str, strOrNull, where } from './sql-helpers.ts';
+import { likeSubstring, numOrNull, pageOf, prepare, type Row, str, strOrNull, where } from './sql-helpers.ts';
 
 function toDevice(r: Row): Device {
   return {
@@ -74,13 +74,13 @@ const VALUES = `@id, @mac, @model, @site, @profile, @label, @state, @kind, @user
   @revision, @agent, @seenAt, @ip, @ua, @firmware, @file, @served, @created, @updated`;
 
 export function sqliteDevices(db: Database): DeviceRepository {
-  const insert = db.prepare(`INSERT INTO devices (${COLUMNS}) VALUES (${VALUES})`);
-  const update = db.prepare(`UPDATE devices SET (${COLUMNS}) = (${VALUES}) WHERE id = @id`);
+  const insert = prepare(db, `INSERT INTO devices (${COLUMNS}) VALUES (${VALUES})`);
+  const update = prepare(db, `UPDATE devices SET (${COLUMNS}) = (${VALUES}) WHERE id = @id`);
   const one = (sql: string, v: unknown): Device | undefined => {
-    const row = db.prepare(sql).get(v) as Row | undefined;
+    const row = prepare(db, sql).get(v) as Row | undefined;
     return row && toDevice(row);
   };
-  const many = (sql: string, ...v: unknown[]): Device[] => (db.prepare(sql).all(...v) as Row[]).map(toDevice);
+  const many = (sql: string, ...v: unknown[]): Device[] => (prepare(db, sql).all(...v) as Row[]).map(toDevice);
   return {
     insert: (d) => void insert.run(params(d)),
     get: (id) => one('SELECT * FROM devices WHERE id = ?', id),
@@ -106,12 +106,12 @@ export function sqliteDevices(db: Database): DeviceRepository {
     restoreExpired: (nowIso) =>
       many('SELECT * FROM devices WHERE restore_until IS NOT NULL AND restore_until <= ? ORDER BY id', nowIso),
     update: (d) => void update.run(params(d)),
-    delete: (id) => void db.prepare('DELETE FROM devices WHERE id = ?').run(id),
+    delete: (id) => void prepare(db, 'DELETE FROM devices WHERE id = ?').run(id),
     usingExtension: (n) =>
       many(
         `SELECT * FROM devices WHERE extension_number = @v OR json_extract(restorable, '$.extensionNumber') = @v`,
         { v: n },
       ),
-    usingProfile: (id) => db.prepare('SELECT count(*) FROM devices WHERE profile_id = ?').pluck().get(id) as number,
+    usingProfile: (id) => prepare(db, 'SELECT count(*) FROM devices WHERE profile_id = ?').pluck().get(id) as number,
   };
 }

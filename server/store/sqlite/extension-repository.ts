@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Extension } from '../../domain/extension.ts';
 import type { ExtensionRepository } from '../repositories.ts';
-import { pageOf, type Row, str, strOrNull, where } from './sql-helpers.ts';
+import { pageOf, prepare, type Row, str, strOrNull, where } from './sql-helpers.ts';
 
 function toExtension(r: Row): Extension {
   return {
@@ -36,20 +36,35 @@ function params(e: Extension): Record<string, unknown> {
 }
 
 export function sqliteExtensions(db: Database): ExtensionRepository {
-  const insert = db.prepare(`INSERT INTO extensions (number, site_id, kind, auth_user, secret, display_name,
+  const insert = prepare(db, `INSERT INTO extensions (number, site_id, kind, auth_user, secret, display_name,
     outbound_caller_id, voicemail, retained_until, created_at, updated_at) VALUES (@number, @site, @kind, @authUser,
     @secret, @displayName, @callerId, @voicemail, @retained, @created, @updated)`);
-  const update = db.prepare(`UPDATE extensions SET site_id = @site, kind = @kind, auth_user = @authUser,
+  const update = prepare(db, `UPDATE extensions SET site_id = @site, kind = @kind, auth_user = @authUser,
     secret = @secret, display_name = @displayName, outbound_caller_id = @callerId, voicemail = @voicemail,
     retained_until = @retained, updated_at = @updated WHERE number = @number`);
-  const get = db.prepare('SELECT * FROM extensions WHERE number = ?');
-  const taken = db.prepare('SELECT number FROM extensions WHERE number BETWEEN ? AND ? ORDER BY number').pluck();
-  const inUse = db
-    .prepare(
-      `SELECT (EXISTS (SELECT 1 FROM users WHERE extension_number = @v)
-        OR EXISTS (SELECT 1 FROM devices WHERE extension_number = @v)) AS used`,
-    )
-    .pluck();
+  const get = prepare(db, 'SELECT * FROM extensions WHERE number = ?');
+  const takenList = prepare(db, 'SELECT number FROM extensions WHERE number BETWEEN ? AND ? ORDER BY number').pluck();
+  const inUse = prepare(
+    db,
+    `SELECT (EXISTS (SELECT 1 FROM users WHERE extension_number = @v)
+      OR EXISTS (SELECT 1 FROM devices WHERE extension_number = @v)) AS used`,
+  ).pluck();
+  // Lowest free number (domain `lowestFree`). Ranges usually fill from the bottom without gaps,
+  // so count and max answer most calls; otherwise walk the primary-key index to the first gap.
+  const stats = prepare(db, 'SELECT count(*) AS n, max(number) AS top FROM extensions WHERE number BETWEEN @first AND @last');
+  const firstGap = prepare(
+    db,
+    `SELECT number + 1 FROM extensions e WHERE number BETWEEN @first AND @last
+       AND NOT EXISTS (SELECT 1 FROM extensions f WHERE f.number = e.number + 1) ORDER BY number LIMIT 1`,
+  ).pluck();
+  function lowestFree(first: number, last: number): number | null {
+    const { n, top } = stats.get({ first, last }) as { n: number; top: number | null };
+    if (top === null || !taken(first)) return first;
+    const candidate = top - first + 1 === n ? top + 1 : (firstGap.get({ first, last }) as number);
+    return candidate <= last ? candidate : null;
+  }
+  const exists = prepare(db, 'SELECT 1 FROM extensions WHERE number = ?').pluck();
+  const taken = (n: number): boolean => exists.get(n) !== undefined;
   return {
     insert: (e) => void insert.run(params(e)),
     get: (n) => {
@@ -69,13 +84,13 @@ export function sqliteExtensions(db: Database): ExtensionRepository {
         toExtension,
       ),
     update: (e) => void update.run(params(e)),
-    delete: (n) => void db.prepare('DELETE FROM extensions WHERE number = ?').run(n),
-    takenInRange: (first, last) => taken.all(first, last) as number[],
+    delete: (n) => void prepare(db, 'DELETE FROM extensions WHERE number = ?').run(n),
+    takenInRange: (first, last) => takenList.all(first, last) as number[],
     retainedBefore: (nowIso) =>
-      db
-        .prepare('SELECT number FROM extensions WHERE retained_until IS NOT NULL AND retained_until <= ? ORDER BY number')
+      prepare(db, 'SELECT number FROM extensions WHERE retained_until IS NOT NULL AND retained_until <= ? ORDER BY number')
         .pluck()
         .all(nowIso) as number[],
+    lowestFree,
     isInUse: (n) => inUse.get({ v: n }) === 1,
   };
 }

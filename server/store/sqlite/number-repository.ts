@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { PhoneNumber } from '../../domain/e164.ts';
 import type { NumberRepository } from '../repositories.ts';
-import { numOrNull, pageOf, type Row, str, strOrNull } from './sql-helpers.ts';
+import { numOrNull, pageOf, prepare, type Row, str, strOrNull } from './sql-helpers.ts';
 
 function toNumber(r: Row): PhoneNumber {
   return {
@@ -26,11 +26,11 @@ function params(n: PhoneNumber): Record<string, unknown> {
 }
 
 export function sqliteNumbers(db: Database): NumberRepository {
-  const insert = db.prepare(`INSERT INTO numbers (e164, region, caller_id_name, extension_number, created_at,
+  const insert = prepare(db, `INSERT INTO numbers (e164, region, caller_id_name, extension_number, created_at,
     updated_at) VALUES (@e164, @region, @name, @ext, @created, @updated)`);
-  const update = db.prepare(`UPDATE numbers SET region = @region, caller_id_name = @name, extension_number = @ext,
+  const update = prepare(db, `UPDATE numbers SET region = @region, caller_id_name = @name, extension_number = @ext,
     updated_at = @updated WHERE e164 = @e164`);
-  const get = db.prepare('SELECT * FROM numbers WHERE e164 = ?');
+  const get = prepare(db, 'SELECT * FROM numbers WHERE e164 = ?');
   return {
     insert: (n) => void insert.run(params(n)),
     get: (e164) => {
@@ -39,8 +39,8 @@ export function sqliteNumbers(db: Database): NumberRepository {
     },
     list: (page) => pageOf(db, 'numbers', { sql: '', params: [] }, 'e164', page, toNumber),
     update: (n) => void update.run(params(n)),
-    delete: (e164) => void db.prepare('DELETE FROM numbers WHERE e164 = ?').run(e164),
+    delete: (e164) => void prepare(db, 'DELETE FROM numbers WHERE e164 = ?').run(e164),
     usedAsCallerId: (e164) =>
-      db.prepare('SELECT number FROM extensions WHERE outbound_caller_id = ? ORDER BY number').pluck().all(e164) as number[],
+      prepare(db, 'SELECT number FROM extensions WHERE outbound_caller_id = ? ORDER BY number').pluck().all(e164) as number[],
   };
 }

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Profile } from '../../domain/profile.ts';
 import type { ProfileSettings } from '../../provisioning/types.ts';
 import type { ProfileRepository } from '../repositories.ts';
-import { pageOf, type Row, str, strOrNull } from './sql-helpers.ts';
+import { pageOf, prepare, type Row, str, strOrNull } from './sql-helpers.ts';
 
 function toProfile(r: Row): Profile {
   return {
@@ -29,12 +29,12 @@ function params(p: Profile): Record<string, unknown> {
 }
 
 export function sqliteProfiles(db: Database): ProfileRepository {
-  const insert = db.prepare(`INSERT INTO profiles (id, name, parent_id, settings, revision, created_at, updated_at)
+  const insert = prepare(db, `INSERT INTO profiles (id, name, parent_id, settings, revision, created_at, updated_at)
     VALUES (@id, @name, @parent, @settings, @revision, @created, @updated)`);
-  const update = db.prepare(`UPDATE profiles SET name = @name, parent_id = @parent, settings = @settings,
+  const update = prepare(db, `UPDATE profiles SET name = @name, parent_id = @parent, settings = @settings,
     revision = @revision, updated_at = @updated WHERE id = @id`);
   const one = (sql: string, v: unknown): Profile | undefined => {
-    const row = db.prepare(sql).get(v) as Row | undefined;
+    const row = prepare(db, sql).get(v) as Row | undefined;
     return row && toProfile(row);
   };
   return {
@@ -43,7 +43,7 @@ export function sqliteProfiles(db: Database): ProfileRepository {
     getByName: (name) => one('SELECT * FROM profiles WHERE name = ?', name),
     list: (page) => pageOf(db, 'profiles', { sql: '', params: [] }, 'name, id', page, toProfile),
     update: (p) => void update.run(params(p)),
-    delete: (id) => void db.prepare('DELETE FROM profiles WHERE id = ?').run(id),
-    children: (id) => db.prepare('SELECT count(*) FROM profiles WHERE parent_id = ?').pluck().get(id) as number,
+    delete: (id) => void prepare(db, 'DELETE FROM profiles WHERE id = ?').run(id),
+    children: (id) => prepare(db, 'SELECT count(*) FROM profiles WHERE parent_id = ?').pluck().get(id) as number,
   };
 }

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Site } from '../../domain/site.ts';
 import type { Page, PageOf, SiteRepository } from '../repositories.ts';
-import { pageOf, type Row, str } from './sql-helpers.ts';
+import { pageOf, prepare, type Row, str } from './sql-helpers.ts';
 
 function toSite(r: Row): Site {
   return {
@@ -33,13 +33,13 @@ function params(s: Site): Record<string, unknown> {
 }
 
 export function sqliteSites(db: Database): SiteRepository {
-  const insert = db.prepare(`INSERT INTO sites (id, name, timezone, networks, range_first, range_last, registrar,
+  const insert = prepare(db, `INSERT INTO sites (id, name, timezone, networks, range_first, range_last, registrar,
     tftp_secrets, created_at, updated_at) VALUES (@id, @name, @timezone, @networks, @first, @last, @registrar, @tftp,
     @created, @updated)`);
-  const update = db.prepare(`UPDATE sites SET name = @name, timezone = @timezone, networks = @networks,
+  const update = prepare(db, `UPDATE sites SET name = @name, timezone = @timezone, networks = @networks,
     range_first = @first, range_last = @last, registrar = @registrar, tftp_secrets = @tftp, updated_at = @updated
     WHERE id = @id`);
-  const get = db.prepare('SELECT * FROM sites WHERE id = ?');
+  const get = prepare(db, 'SELECT * FROM sites WHERE id = ?');
   return {
     insert: (s) => void insert.run(params(s)),
     get: (id) => {
@@ -48,11 +48,12 @@ export function sqliteSites(db: Database): SiteRepository {
     },
     list: (page: Page): PageOf<Site> => pageOf(db, 'sites', { sql: '', params: [] }, 'created_at, id', page, toSite),
     update: (s) => void update.run(params(s)),
-    delete: (id) => void db.prepare('DELETE FROM sites WHERE id = ?').run(id),
+    delete: (id) => void prepare(db, 'DELETE FROM sites WHERE id = ?').run(id),
     isReferenced: (id) =>
       (
-        db
-          .prepare(
+        prepare(
+          db,
+          
             `SELECT (EXISTS (SELECT 1 FROM users WHERE site_id = @v) OR EXISTS (SELECT 1 FROM devices WHERE site_id = @v)
              OR EXISTS (SELECT 1 FROM extensions WHERE site_id = @v)
              OR EXISTS (SELECT 1 FROM api_tokens WHERE site_id = @v)) AS used`,
@@ -61,8 +62,9 @@ export function sqliteSites(db: Database): SiteRepository {
       ).used === 1,
     overlapping: (first, last, exceptId) =>
       (
-        db
-          .prepare('SELECT * FROM sites WHERE range_first <= ? AND range_last >= ? AND id IS NOT ?')
+        prepare(
+          db,
+          'SELECT * FROM sites WHERE range_first <= ? AND range_last >= ? AND id IS NOT ?')
           .all(last, first, exceptId) as Row[]
       ).map(toSite),
   };

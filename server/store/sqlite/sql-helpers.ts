@@ -1,7 +1,27 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { Page, PageOf } from '../repositories.ts';
 
 export type Row = Record<string, unknown>;
+
+const cache = new WeakMap<Database, Map<string, Statement>>();
+
+/**
+ * `db.prepare(sql)`, compiled once per database and SQL text: compiling costs far more than
+ * running these small statements. Each SQL text is used in one mode (pluck or not) only.
+ */
+export function prepare(db: Database, sql: string): Statement {
+  let statements = cache.get(db);
+  if (statements === undefined) {
+    statements = new Map();
+    cache.set(db, statements);
+  }
+  let statement = statements.get(sql);
+  if (statement === undefined) {
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
 
 /** Builds a `WHERE` clause from present conditions. */
 export function where(conditions: [sql: string, value: unknown][]): { sql: string; params: unknown[] } {
@@ -21,9 +41,8 @@ export function pageOf<T>(
   page: Page,
   map: (row: Row) => T,
 ): PageOf<T> {
-  const total = (db.prepare(`SELECT count(*) AS n FROM ${from} ${filter.sql}`).get(...filter.params) as { n: number }).n;
-  const rows = db
-    .prepare(`SELECT * FROM ${from} ${filter.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+  const total = (prepare(db, `SELECT count(*) AS n FROM ${from} ${filter.sql}`).get(...filter.params) as { n: number }).n;
+  const rows = prepare(db, `SELECT * FROM ${from} ${filter.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .all(...filter.params, page.limit, page.offset) as Row[];
   return { items: rows.map(map), total };
 }

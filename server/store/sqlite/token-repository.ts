@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ApiToken } from '../../domain/api-token.ts';
 import type { TokenRepository } from '../repositories.ts';
-import { pageOf, type Row, str, strOrNull } from './sql-helpers.ts';
+import { pageOf, prepare, type Row, str, strOrNull } from './sql-helpers.ts';
 
 function toToken(r: Row): ApiToken {
   return {
@@ -32,12 +32,12 @@ function params(t: ApiToken): Record<string, unknown> {
 }
 
 export function sqliteTokens(db: Database): TokenRepository {
-  const insert = db.prepare(`INSERT INTO api_tokens (id, name, role, user_id, site_id, hash, bootstrap, created_at,
+  const insert = prepare(db, `INSERT INTO api_tokens (id, name, role, user_id, site_id, hash, bootstrap, created_at,
     revoked_at) VALUES (@id, @name, @role, @user, @site, @hash, @bootstrap, @created, @revoked)`);
-  const update = db.prepare(`UPDATE api_tokens SET name = @name, role = @role, user_id = @user, site_id = @site,
+  const update = prepare(db, `UPDATE api_tokens SET name = @name, role = @role, user_id = @user, site_id = @site,
     hash = @hash, bootstrap = @bootstrap, revoked_at = @revoked WHERE id = @id`);
   const one = (sql: string, ...v: unknown[]): ApiToken | undefined => {
-    const row = db.prepare(sql).get(...v) as Row | undefined;
+    const row = prepare(db, sql).get(...v) as Row | undefined;
     return row && toToken(row);
   };
   return {

