@@ -166,7 +166,8 @@ export async function startPnpResponder(opts: PnpResponderOptions): Promise<PnpR
     const callId = findHeader(message.headers, 'Call-ID') ?? '';
     if (message.kind === 'response') {
       const dialog = dialogs.get(callId);
-      if (dialog !== undefined && findHeader(message.headers, 'CSeq') === `${dialog.local.notifyCseq} NOTIFY` && message.status >= 200) {
+      const cseq = (findHeader(message.headers, 'CSeq') ?? '').replace(/\s+/g, ' ');
+      if (dialog !== undefined && cseq === `${dialog.local.notifyCseq} NOTIFY` && message.status >= 200) {
         dialog.acked = true;
         clearTimeout(dialog.timer);
         stats.notifyAcked += 1;
