@@ -183,6 +183,61 @@ describe('web console', () => {
     await page.close();
   });
 
+  it('claims a discovered phone as a standalone device with a label and shows its new extension at once', async () => {
+    services.devices.recordDiscovered({ mac: '0004f2aabb05', modelId: 'poly/vvx450', ip: '10.1.2.5', ua: null, firmware: null, now: new Date() });
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/discovered`);
+    const card = page.locator('section.discovered[data-mac="0004f2aabb05"]');
+    await card.locator('input[value=standalone]').check();
+    expect(await card.locator('select[name=userId]').isVisible()).toBe(false);
+    await card.locator('input[name=label]').fill('Break room');
+    await card.locator('button[type=submit]').click();
+
+    const shown = page.locator('.claimed .notice-ok', { hasText: '00:04:f2:aa:bb:05' });
+    await shown.waitFor({ timeout: 5000 });
+    const device = (await api('GET', '/devices/0004f2aabb05')).body;
+    expect(device).toMatchObject({ state: 'provisioned', label: 'Break room', binding: { kind: 'standalone' } });
+    await expect(shown.locator('.claimed-extension').textContent()).resolves.toBe(String(device.binding.extension.number));
+    expect(await page.locator('section.discovered[data-mac="0004f2aabb05"]').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('filters the live view by state and by text', async () => {
+    services.devices.recordDiscovered({ mac: '0004f2aabb07', modelId: 'poly/vvx450', ip: '10.1.2.7', ua: null, firmware: null, now: new Date() });
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/live`);
+    await page.locator('tr[data-mac="001565aabb01"]').waitFor();
+    await page.fill('input[name=text]', 'grace');
+    await expect(page.locator('table.devices tbody tr').count()).resolves.toBe(1);
+    await page.fill('input[name=text]', '');
+    await page.locator('tr[data-mac="001565aabb02"]').waitFor();
+    await page.selectOption('select[name=state]', 'awaiting-claim');
+    await page.locator('table.devices tbody tr[data-mac="001565aabb01"]').waitFor({ state: 'detached' });
+    const states = await page.locator('table.devices tbody td[data-label=State]').allTextContents();
+    expect(new Set(states)).toEqual(new Set(['awaiting claim']));
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('restores a user device unbound by unlicensing, from the device page within the 7-day window', async () => {
+    const carol = await created('POST', '/users', { name: 'Carol Shaw', email: 'carol@example.com', siteId });
+    await created('POST', '/devices', { mac: '00:15:65:aa:bb:06', model: 'yealink/t54w', siteId, userId: carol.id });
+    expect((await api('PATCH', `/users/${carol.id}`, { licensed: false })).status).toBe(200);
+    await created('PATCH', `/users/${carol.id}`, { licensed: true });
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/device/001565aabb06`);
+    await page.locator('.restore .notice', { hasText: 'restorable until' }).waitFor();
+    expect(await page.locator('.binding-extension').textContent()).toBe('—');
+
+    await page.click('button:text("Restore binding")');
+    await page.locator('.binding-extension', { hasText: String(carol.extension.number) }).waitFor({ timeout: 5000 });
+    expect((await api('GET', '/devices/001565aabb06')).body.binding).toMatchObject({ kind: 'user', userId: carol.id });
+    expect(await page.locator('.restore').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('shows a device change made through the API in the live view within 2 s without a reload (no agent status API on this server)', async () => {
     const { page, problems } = await signedIn(adminToken);
     await page.goto(`${base}/ui/#/live`);
