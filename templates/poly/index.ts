@@ -14,7 +14,7 @@ import {
   splitUrl,
   xmlFile,
 } from '../../server/provisioning/dialect-kit.ts';
-import type { RenderInput, RenderedFile } from '../../server/provisioning/types.ts';
+import type { LineKey, RenderInput, RenderedFile } from '../../server/provisioning/types.ts';
 
 /** Poly VVX / Edge E / Trio (UC Software): XML files whose settings are attributes (VENDORS.md §2). */
 
@@ -22,7 +22,7 @@ import type { RenderInput, RenderedFile } from '../../server/provisioning/types.
 const TRANSPORT = { udp: 'UDPOnly', tcp: 'TCPOnly', tls: 'TLS' } as const;
 
 /** `lineKey.N.category` (~ Poly UC 5.x+ admin guide "flexible line keys"; not in VENDORS.md). */
-const KEY_CATEGORY = { line: 'Line', blf: 'BLF', speeddial: 'SpeedDial' } as const;
+const KEY_CATEGORY = { line: 'Line', blf: 'BLF' } as const;
 
 /** `device.prov.serverType`: 0 FTP, 1 TFTP, 2 HTTP, 3 HTTPS (~ Poly admin guide). */
 const SERVER_TYPE: Record<string, string> = { ftp: '0', tftp: '1', http: '2', https: '3' };
@@ -113,7 +113,9 @@ function device(input: RenderInput): RenderedFile {
     .set('apps.telNotification.onhookEvent', '1')
     .set('apps.telNotification.incomingEvent', '1')
     .set('apps.telNotification.outgoingEvent', '1');
-  const keys = keysFor(input);
+  // A Poly speed dial points at a local contact-directory entry, which deskprov does not write:
+  // speed-dial keys are left out rather than pointed at a wrong index.
+  const keys = keysFor(input).filter((k): k is LineKey & { type: 'line' | 'blf' } => k.type !== 'speeddial');
   if (keys.length > 0) list.set('lineKey.reassignment.enabled', '1');
   let blf = 0;
   for (const key of keys) {
