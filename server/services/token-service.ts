@@ -121,6 +121,13 @@ export function createTokenService(ctx: ServiceContext) {
       return store.transaction(() => {
         const before = mustGet(id);
         if (before.revokedAt !== null) return before;
+        const superAdmins = store.tokens
+          .list({ limit: Number.MAX_SAFE_INTEGER, offset: 0 })
+          .items.filter((t) => t.role === 'super-admin' && t.revokedAt === null);
+        if (before.role === 'super-admin' && superAdmins.length === 1) {
+          // Nobody could create tokens any more, short of a restart with DESKPROV_ADMIN_TOKEN.
+          throw appError('CONFLICT', 'this is the last super-admin token; create another one first');
+        }
         const after = { ...before, revokedAt: ctx.now().toISOString() };
         store.tokens.update(after);
         audit(ctx, actor, 'token.revoke', { type: 'token', id }, before, after);

@@ -1,6 +1,6 @@
 import { normalizeEmail } from '../domain/email.ts';
 import { restoreUntil } from '../domain/retention.ts';
-import type { Principal, Role } from '../domain/roles.ts';
+import { type Principal, type Role, roleAtLeast } from '../domain/roles.ts';
 import { checkText } from '../domain/text.ts';
 import type { User } from '../domain/user.ts';
 import { appError } from '../errors.ts';
@@ -26,6 +26,14 @@ export interface UserPatch {
   licensed?: boolean;
 }
 
+/** Only a super-admin makes (or unmakes) admins: an admin may not raise anyone to their own rank. */
+function checkRoleChange(actor: Principal, from: Role | undefined, to: Role | undefined): void {
+  const sensitive = (r: Role | undefined) => r !== undefined && roleAtLeast(r, 'admin');
+  if ((sensitive(from) || sensitive(to)) && from !== to && actor.role !== 'super-admin') {
+    throw appError('FORBIDDEN', 'only a super-admin may give or take the admin roles', { field: 'role' });
+  }
+}
+
 export function createUserService(ctx: ServiceContext) {
   const { store } = ctx;
 
@@ -44,6 +52,7 @@ export function createUserService(ctx: ServiceContext) {
     create(actor: Principal, input: UserInput): User {
       const name = checkText(input.name, 'name');
       const email = normalizeEmail(input.email);
+      checkRoleChange(actor, undefined, input.role);
       return store.transaction(() => {
         const site = store.sites.get(input.siteId) ?? unknownReference('siteId', 'site', input.siteId);
         checkSiteScope(actor, site.id);
@@ -78,6 +87,7 @@ export function createUserService(ctx: ServiceContext) {
       return store.transaction(() => {
         const before = mustGet(id);
         checkSiteScope(actor, before.siteId);
+        if (patch.role !== undefined) checkRoleChange(actor, before.role, patch.role);
         if (email !== undefined) checkEmailFree(email, id);
         const after: User = {
           ...before,

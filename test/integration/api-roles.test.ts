@@ -91,3 +91,24 @@ describe('site-scoped admin tokens', () => {
     expect(own.status).toBe(201);
   });
 });
+
+describe('guarding the top roles', () => {
+  it('lets only a super-admin make a user an admin', async () => {
+    const res = await api.call('POST', '/users', { name: 'Mal', email: 'mal@example.com', siteId, role: 'admin' }, { token: admin });
+    expect([res.status, res.body.error.field]).toEqual([403, 'role']);
+    const plain = await api.call('POST', '/users', { name: 'Mal', email: 'mal@example.com', siteId, role: 'installer' }, { token: admin });
+    expect(plain.status).toBe(201);
+    const raise = await api.call('PATCH', `/users/${plain.body.id}`, { role: 'super-admin' }, { token: admin });
+    expect(raise.status).toBe(403);
+    const bySuper = await api.call('PATCH', `/users/${plain.body.id}`, { role: 'admin' });
+    expect(bySuper.body.role).toBe('admin');
+  });
+
+  it('refuses to revoke the last super-admin token', async () => {
+    const tokens = (await api.call('GET', '/tokens')).body.items as { id: string; role: string; revokedAt: string | null }[];
+    const supers = tokens.filter((t) => t.role === 'super-admin' && t.revokedAt === null);
+    expect(supers).toHaveLength(1);
+    const res = await api.call('DELETE', `/tokens/${supers[0]!.id}`);
+    expect([res.status, res.body.error.code]).toEqual([409, 'CONFLICT']);
+  });
+});
