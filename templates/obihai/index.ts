@@ -1,3 +1,4 @@
+import { appError } from '../../server/errors.ts';
 import { el, group, writeXml, type XmlNode } from '../../server/provisioning/writers/xml-tree.ts';
 import { ciscoDstRule, gmtHoursMinutes, zoneRules } from '../../server/provisioning/timezone.ts';
 import {
@@ -82,6 +83,9 @@ function device(input: RenderInput): RenderedFile {
     const dot = key.lastIndexOf('.');
     const obj = key.slice(0, dot + 1);
     const param = key.slice(dot + 1);
+    if (dot <= 0 || param === '') {
+      throw appError('RULE_VIOLATION', `Obihai raw key "${key}" must be Object.Path.Parameter`, { field: key });
+    }
     const params = (objects.get(obj) ?? []).filter(([n]) => n !== param);
     objects.delete(obj);
     objects.set(obj, [...params, [param, value]]);

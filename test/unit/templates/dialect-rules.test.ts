@@ -132,6 +132,10 @@ describe('raw keys in element-based dialects', () => {
     expect(got.get('VoiceService.1.VoiceProfile.1.SIP.ProxyServer')).toBe('raw.example');
   });
 
+  it('Obihai refuses a raw key without an object path', () => {
+    expect(refusal(() => render('obihai', 'device', (s) => (s.raw = { NoDot: '1' })))).toBe('RULE_VIOLATION NoDot');
+  });
+
   it('Cisco enterprise puts raw keys in vendorConfig, replacing a generated one', () => {
     const got = render('cisco-sep', 'device', (s) => (s.raw = { lldpAdminStatus: '0' }));
     expect(got.get('device/vendorConfig/lldpAdminStatus')).toBe('0');
