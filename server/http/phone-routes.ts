@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { parseSourceAddress, unionGuard } from '../domain/site-network-guard.ts';
 import type { FirmwareStore } from '../io/firmware-store.ts';
-import type { PhoneFiles, PhoneResult, PhoneTransport } from '../services/phone-files.ts';
+import { appError } from '../errors.ts';
+import { OUTSIDE_BODY, type PhoneFiles, type PhoneResult, type PhoneTransport } from '../services/phone-files.ts';
 import { contentRange, decideRange, notModified } from './http-semantics.ts';
 
 /**
@@ -107,12 +108,10 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: PhoneRouteDeps):
     { schema: { params: firmwareParams, hide: true }, config: { auth: 'none' } },
     async (request, reply) => {
       if (!unionGuard(phone.reads.sites()).allows(sourceOf(request))) {
-        return reply.code(403).type('application/json; charset=utf-8').send('{"error":{"code":"FORBIDDEN","message":"this network may not fetch phone files"}}');
+        return reply.code(403).type('application/json; charset=utf-8').send(OUTSIDE_BODY);
       }
       const found = await firmware.find(request.params.vendor, request.params.file);
-      if (found === null) {
-        return reply.code(404).type('application/json; charset=utf-8').send('{"error":{"code":"NOT_FOUND","message":"no such file"}}');
-      }
+      if (found === null) throw appError('NOT_FOUND', 'no such firmware file');
       // Weak validator from size and time: hashing a 100 MB image per request is not worth it.
       const etag = `W/"${found.size.toString(36)}-${Math.floor(found.mtimeMs).toString(36)}"`;
       reply.header('etag', etag).header('accept-ranges', 'bytes').type('application/octet-stream');

@@ -1,3 +1,4 @@
+import { appError, errorBody, type ErrorCode } from '../errors.ts';
 import { BanList, type BanPolicy } from '../domain/ban-list.ts';
 import type { Device } from '../domain/device.ts';
 import { digestChallenges, basicChallenge, parseAuthorization, verifyBasic, verifyDigest, type DigestConfig } from '../domain/digest-auth.ts';
@@ -112,11 +113,15 @@ export interface PhoneFilesDeps {
   options?: Partial<PhoneTrustOptions>;
 }
 
-const UNIFORM_BODY = Buffer.from('{"error":{"code":"UNAUTHORIZED","message":"authentication required"}}');
-const FORBIDDEN_BODY = Buffer.from('{"error":{"code":"FORBIDDEN","message":"these credentials do not open this file"}}');
-const NOT_FOUND_BODY = Buffer.from('{"error":{"code":"NOT_FOUND","message":"no such file"}}');
-const OUTSIDE_BODY = Buffer.from('{"error":{"code":"FORBIDDEN","message":"this network may not fetch phone files"}}');
-const BANNED_BODY = Buffer.from('{"error":{"code":"RATE_LIMITED","message":"too many failed requests from this address"}}');
+/** Fixed bodies: built once from the error table, identical on every refusal (no oracle in sizes). */
+const bodyOf = (code: ErrorCode, message: string): Buffer => Buffer.from(JSON.stringify(errorBody(appError(code, message))));
+const UNIFORM_BODY = bodyOf('UNAUTHORIZED', 'authentication required');
+const FORBIDDEN_BODY = bodyOf('FORBIDDEN', 'these credentials do not open this file');
+const NOT_FOUND_BODY = bodyOf('NOT_FOUND', 'no such file');
+/** Also used by the firmware route: same refusal for the same reason. */
+export const OUTSIDE_BODY = bodyOf('FORBIDDEN', 'this network may not fetch phone files');
+const BANNED_BODY = bodyOf('RATE_LIMITED', 'too many failed requests from this address');
+const TOO_LARGE_BODY = bodyOf('PAYLOAD_TOO_LARGE', 'upload too large');
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** What Poly phones upload (VENDORS.md §2 and rule 4): logs, local settings, call lists, contacts. */
 export const UPLOAD_NAME = /^([0-9a-fA-F]{12})-(phone\.cfg|web\.cfg|app\.log|boot\.log|calls\.xml|directory\.xml)$/;
@@ -442,7 +447,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     if (verdict.kind === 'stale') return uniform(req, 'stale nonce', { mac }, true);
     if (verdict.kind === 'refuse' || inService === null) return uniform(req, verdict.kind === 'refuse' ? verdict.reason : 'unknown', { mac });
     if (body.length > options.maxUploadBytes) {
-      return jsonAnswer(413, Buffer.from('{"error":{"code":"PAYLOAD_TOO_LARGE","message":"upload too large"}}'), event(req, 'refused', 413, { mac, reason: 'too large' }));
+      return jsonAnswer(413, TOO_LARGE_BODY, event(req, 'refused', 413, { mac, reason: 'too large' }));
     }
     phoneRepo.saveUpload({ deviceId: inService.id, file: req.path.toLowerCase(), body, at: new Date(now()).toISOString() }, options.maxUploadsPerDevice);
     return { status: 204, headers: { 'cache-control': 'no-store' }, contentType: JSON_TYPE, logEvent: event(req, 'uploaded', 204, { mac, via: verdict.via }) };
