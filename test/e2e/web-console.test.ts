@@ -238,7 +238,7 @@ describe('web console', () => {
     await page.close();
   });
 
-  it('shows a device change made through the API in the live view within 2 s without a reload (no agent status API on this server)', async () => {
+  it('shows a device state change made through the API in the live view within 2 s without a reload', async () => {
     const { page, problems } = await signedIn(adminToken);
     await page.goto(`${base}/ui/#/live`);
     const row = page.locator('tr[data-mac="001565aabb04"]');
@@ -253,6 +253,64 @@ describe('web console', () => {
 
     expect(elapsed).toBeLessThan(2000);
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a status report posted by the agent in the live view within 2 s without a reload', async () => {
+    const agentToken = (await created('POST', '/devices/001565aabb01/agent-token', undefined)).token as string;
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/live`);
+    const registered = page.locator('tr[data-mac="001565aabb01"] td[data-label=Registered]');
+    await registered.waitFor();
+    expect(await registered.textContent()).not.toBe('registered');
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
+
+    const started = Date.now();
+    const report = await api('POST', '/agent/reports', { id: 'console-e2e-1', at: new Date().toISOString(), sip: { registered: true, registrar: 'pbx.example.com' } }, {}, agentToken);
+    expect(report.status).toBe(202);
+    await registered.locator('.badge', { hasText: /^registered$/ }).waitFor({ timeout: 2000 });
+    const elapsed = Date.now() - started;
+
+    expect(elapsed).toBeLessThan(2000);
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('adds an emergency location and a network map entry, shows the status badge and the phones left unlocated', async () => {
+    await created('POST', '/numbers', { e164: '+4930123456', region: 'DE' });
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/locations`);
+    const form = page.locator('form.add-location');
+    await form.waitFor();
+    for (const [name, value] of [
+      ['name', 'Berlin HQ, floor 2'],
+      ['callbackNumber', '+4930123456'],
+      ['HNO', '12'],
+      ['RD', 'Invalidenstraße'],
+      ['A3', 'Berlin'],
+      ['A1', 'Berlin'],
+      ['PC', '10115'],
+      ['country', 'DE'],
+      ['FLR', '2'],
+    ]) {
+      await form.locator(`input[name=${name}]`).fill(value);
+    }
+    await form.locator('button[type=submit]').click();
+    const row = page.locator('main table tr', { hasText: 'Berlin HQ, floor 2' });
+    await row.waitFor({ timeout: 5000 });
+    const location = (await api('GET', '/locations')).body.items.find((l: { name: string }) => l.name === 'Berlin HQ, floor 2');
+    await expect(row.locator('td[data-label=Status] .badge').textContent()).resolves.toBe(location.status);
+
+    const mapForm = page.locator('form.add-map');
+    await mapForm.locator('select[name=kind]').selectOption('subnet');
+    await mapForm.locator('input[name=match]').fill('10.1.2.0/24');
+    await mapForm.locator('button[type=submit]').click();
+    await page.locator('main table tr', { hasText: '10.1.2.0/24' }).waitFor({ timeout: 5000 });
+    expect((await api('GET', '/network-map')).body.items).toEqual([expect.objectContaining({ kind: 'subnet', locationId: location.id })]);
+    // Phones with no report (no network evidence) stay listed as unlocated.
+    await page.locator('main li a', { hasText: 'Grace Hopper' }).waitFor();
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -24,7 +24,7 @@ export async function devicePage(root, mac) {
       h('h1', null, deviceName(device, userById), ' ', badge(STATE_BADGE[device.state] ?? 'muted', STATE_TEXT[device.state] ?? device.state)),
       h('p', { class: 'mono muted' }, formatMac(device.mac)),
       bindingSection(device),
-      statusSection(status),
+      statusSection(device, status),
       filesSection(device),
       historySection(device),
     );
@@ -112,7 +112,7 @@ export async function devicePage(root, mac) {
     }
   }
 
-  function statusSection(status) {
+  function statusSection(device, status) {
     if (status === null) {
       return h('section', { class: 'card' }, h('h2', null, 'Status'), h('p', { class: 'muted' }, 'No live status is available for this device on this server.'));
     }
@@ -135,7 +135,26 @@ export async function devicePage(root, mac) {
         h('dd', null, locationText(status.location)),
       ),
       status.alerts?.length ? h('ul', { class: 'alerts' }, status.alerts.map((a) => h('li', { title: a.code }, a.message))) : null,
+      session.can('admin') && device.siteId ? assignLocationForm(device, status) : null,
     );
+  }
+
+  /** An admin pins the phone to a location (it wins over network matching) or clears the pin. */
+  function assignLocationForm(device, status) {
+    const form = h('form', { class: 'row assign-location' });
+    getAll(`/locations?siteId=${seg(device.siteId)}`).then(
+      (locations) => {
+        const pinned = status.location?.matchedBy === 'assigned' ? status.location.id : '';
+        const choice = select({ name: 'locationId' }, [['', '(match by network)'], ...locations.map((l) => [l.id, l.name])], pinned);
+        replace(form, field('Assigned location', choice), h('button', { type: 'submit' }, 'Assign'));
+        form.onsubmit = (event) => {
+          event.preventDefault();
+          act('PUT', `/devices/${seg(device.mac)}/location`, { locationId: choice.value || null }, 'Location saved.');
+        };
+      },
+      () => form.remove(),
+    );
+    return form;
   }
 
   function filesSection(device) {

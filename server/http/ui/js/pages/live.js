@@ -54,7 +54,7 @@ export async function livePage(root) {
 
   async function refresh() {
     const devices = await getAll('/devices');
-    const pairs = await Promise.all(devices.map(async (d) => [d.mac, await statuses.of(d.mac)]));
+    const pairs = await mapLimited(devices, 6, async (d) => [d.mac, await statuses.of(d.mac)]);
     view.devices = devices;
     view.status = new Map(pairs);
     view.updatedAt = new Date();
@@ -150,4 +150,18 @@ export async function livePage(root) {
     view.mode = mode;
     draw();
   });
+}
+
+/** `Promise.all(items.map(fn))` with at most `limit` calls in flight, so a big site does not flood the server. */
+async function mapLimited(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

@@ -1,6 +1,6 @@
 import { ApiError, call, getAll } from '../api.js';
 import { badge, field, h, notice, replace, select } from '../dom.js';
-import { formatMac } from '../labels.js';
+import { deviceName } from '../labels.js';
 import { createStatusReader } from '../live-status.js';
 import { session } from '../session.js';
 
@@ -18,11 +18,13 @@ export async function locationsPage(root) {
     }
     throw err;
   }
-  const [sites, map, devices] = await Promise.all([
+  const [sites, users, map, devices] = await Promise.all([
     getAll('/sites'),
+    getAll('/users'),
     getAll('/network-map').catch(() => null),
     getAll('/devices?state=provisioned').catch(() => []),
   ]);
+  const userById = new Map(users.map((u) => [u.id, u]));
   const message = h('div');
   const unlocated = h('div', null, h('p', { class: 'muted' }, 'Checking…'));
 
@@ -39,7 +41,7 @@ export async function locationsPage(root) {
         : h(
             'table',
             { class: 'grid' },
-            h('thead', null, h('tr', null, ['Name', 'Site', 'Address', 'Callback', 'Status'].map((t) => h('th', null, t)))),
+            h('thead', null, h('tr', null, ['Name', 'Site', 'Address', 'Callback', 'Status', ''].map((t) => h('th', null, t)))),
             h(
               'tbody',
               null,
@@ -52,6 +54,7 @@ export async function locationsPage(root) {
                   h('td', { 'data-label': 'Address' }, addressText(l)),
                   h('td', { 'data-label': 'Callback' }, l.callbackNumber ?? '—'),
                   h('td', { 'data-label': 'Status' }, badge(STATUS_BADGE[l.status] ?? 'muted', l.status ?? 'unknown'), l.statusMessage ? h('small', { class: 'muted' }, ` ${l.statusMessage}`) : null),
+                  session.can('admin') ? h('td', null, h('button', { type: 'button', onclick: (e) => editLocation(e.target.closest('tr'), l, message) }, 'Edit')) : null,
                 ),
               ),
             ),
@@ -102,8 +105,40 @@ export async function locationsPage(root) {
       ? h('p', { class: 'muted' }, 'Device status is not available on this server.')
       : missing.length === 0
         ? h('p', { class: 'muted' }, 'Every provisioned phone has a location.')
-        : h('ul', null, missing.map(([d, s]) => h('li', null, h('a', { href: `#/device/${d.mac}` }, d.label ?? formatMac(d.mac)), s?.location ? ` (site default: ${s.location.name})` : ' (none)'))),
+        : h('ul', null, missing.map(([d, s]) => h('li', null, h('a', { href: `#/device/${d.mac}` }, deviceName(d, userById)), s?.location ? ` (site default: ${s.location.name})` : ' (none)'))),
   );
+}
+
+/** Opens a small form under the row: name, callback number, site default. */
+function editLocation(row, location, message) {
+  if (row.nextElementSibling?.classList.contains('edit-row')) return;
+  const name = h('input', { name: 'name', value: location.name });
+  const callback = h('input', { name: 'callbackNumber', value: location.callbackNumber ?? '' });
+  const isDefault = h('input', { type: 'checkbox', name: 'default', checked: location.default === true });
+  const form = h(
+    'form',
+    {
+      class: 'row edit-location',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        try {
+          await call('PATCH', `/locations/${encodeURIComponent(location.id)}`, {
+            name: name.value.trim(),
+            callbackNumber: callback.value.trim(),
+            default: isDefault.checked,
+          });
+          window.dispatchEvent(new HashChangeEvent('hashchange'));
+        } catch (err) {
+          replace(message, notice('error', err.message, err.field ? ` (field: ${err.field})` : ''));
+        }
+      },
+    },
+    field('Name', name),
+    field('Callback number', callback),
+    h('label', null, isDefault, ' site default'),
+    h('button', { type: 'submit', class: 'primary' }, 'Save'),
+  );
+  row.after(h('tr', { class: 'edit-row' }, h('td', { colspan: 6 }, form)));
 }
 
 function addressText(location) {
@@ -115,7 +150,8 @@ async function submit(event, message, path, body) {
   event.preventDefault();
   try {
     await call('POST', path, body);
-    location.reload();
+    // Redraw the page (same route) without a full reload.
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
   } catch (err) {
     replace(message, notice('error', err.message, err.field ? ` (field: ${err.field})` : ''));
   }
