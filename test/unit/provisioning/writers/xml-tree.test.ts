@@ -2,8 +2,6 @@ import { create } from 'xmlbuilder2';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../../../server/errors.ts';
 import { el, group, writeXml } from '../../../../server/provisioning/writers/xml-tree.ts';
-import { writeXmlAttributes } from '../../../../server/provisioning/writers/xml-attributes.ts';
-import { writePValues } from '../../../../server/provisioning/writers/p-values.ts';
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -14,7 +12,7 @@ function code(fn: () => unknown): string | undefined {
   return undefined;
 }
 
-describe('XML writers', () => {
+describe('XML element writer', () => {
   it('escapes text so markup in a value stays text', () => {
     const xml = writeXml(group('a', [el('b', '</b><evil/>&amp;]]>"\'')]));
     expect(xml).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<a>\n  <b>&lt;/b&gt;&lt;evil/&gt;&amp;amp;]]&gt;"\'</b>\n</a>\n');
@@ -33,25 +31,11 @@ describe('XML writers', () => {
     }
   });
 
-  it('escapes attribute values so a quote cannot add an attribute', () => {
-    const xml = writeXmlAttributes('polycomConfig', [['reg.1.label', 'a" reg.1.auth.password="x']]);
-    const root = create(xml).root().node as unknown as { attributes: ArrayLike<{ name: string; value: string }> };
-    expect(Array.from(root.attributes).map((a) => [a.name, a.value])).toEqual([['reg.1.label', 'a" reg.1.auth.password="x']]);
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>')).toBe(true);
-  });
-
   it('refuses invalid element and attribute names and control characters in values', () => {
     expect(code(() => writeXml(el('1bad', 'x')))).toBe('RULE_VIOLATION');
     expect(code(() => writeXml(el('a b', 'x')))).toBe('RULE_VIOLATION');
     expect(code(() => writeXml(el('ok', 'x', [['bad name', 'v']])))).toBe('RULE_VIOLATION');
     expect(code(() => writeXml(el('ok', 'line\nbreak')))).toBe('RULE_VIOLATION');
     expect(code(() => writeXml(el('ok', 'nul\u0000')))).toBe('RULE_VIOLATION');
-    expect(code(() => writeXmlAttributes('x', [['a', 'tab\there']]))).toBe('RULE_VIOLATION');
-  });
-
-  it('writes Grandstream P-values with the MAC header only for per-device files', () => {
-    expect(writePValues([['P30', 'pool.ntp.org']], '000b82aabbcc')).toContain('<mac>000b82aabbcc</mac>');
-    expect(writePValues([['P30', 'pool.ntp.org']])).not.toContain('<mac>');
-    expect(code(() => writePValues([['account.1.name', 'x']]))).toBe('RULE_VIOLATION');
   });
 });
