@@ -284,7 +284,7 @@ describe('web console', () => {
     await page.goto(`${base}/ui/#/locations`);
     const form = page.locator('form.add-location');
     await form.waitFor();
-    for (const [name, value] of [
+    const fields: Array<[string, string]> = [
       ['name', 'Berlin HQ, floor 2'],
       ['callbackNumber', '+4930123456'],
       ['HNO', '12'],
@@ -294,7 +294,8 @@ describe('web console', () => {
       ['PC', '10115'],
       ['country', 'DE'],
       ['FLR', '2'],
-    ]) {
+    ];
+    for (const [name, value] of fields) {
       await form.locator(`input[name=${name}]`).fill(value);
     }
     await form.locator('button[type=submit]').click();
