@@ -85,7 +85,7 @@ describe('firmware', () => {
     const res = await fetch(`${server.root}api/v1/firmware/yealink/T54W-96.86.0.70.rom`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/octet-stream', 'x-checksum-sha256': sha256 },
-      body,
+      body: new Uint8Array(body),
     });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   }
