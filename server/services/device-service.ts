@@ -3,11 +3,12 @@ import { checkTransition, type Device, type DeviceState } from '../domain/device
 import { parseMac } from '../domain/mac-address.ts';
 import { isExpired } from '../domain/retention.ts';
 import type { Principal } from '../domain/roles.ts';
-import { addressInNetworks, type Site } from '../domain/site.ts';
+import type { Site } from '../domain/site.ts';
 import { checkText } from '../domain/text.ts';
 import { appError } from '../errors.ts';
 import type { DeviceFilter, Page } from '../store/repositories.ts';
 import { type BindingRequest, bindingFor, releaseBinding } from './binding.ts';
+import { type DiscoveredInput, recordDiscovered } from './device-discovery.ts';
 import { audit, checkSiteScope, listing, notFound, type ServiceContext, unknownReference } from './context.ts';
 
 export interface DeviceInput {
@@ -39,15 +40,7 @@ export interface ClaimInput {
   label?: string;
 }
 
-/** What a phone request tells us about a device we may not know yet. */
-export interface DiscoveredInput {
-  mac: string;
-  modelId: string;
-  ip: string | null;
-  ua: string | null;
-  firmware: string | null;
-  now: Date;
-}
+export type { DiscoveredInput } from './device-discovery.ts';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -289,55 +282,10 @@ export function createDeviceService(ctx: ServiceContext) {
     },
 
     /**
-     * Records a phone seen asking for its files: updates "last seen" of a known device, or adds
-     * an unknown one as `discovered` (`awaiting-claim` when it called from a site's network).
-     * Not an admin write, so not audited.
+     * Records a phone seen asking for its files (see device-discovery.ts). Not an admin write,
+     * so not audited.
      */
-    recordDiscovered(input: DiscoveredInput): Device {
-      const mac = parseMac(input.mac);
-      const at = input.now.toISOString();
-      const lastSeen = {
-        at,
-        ip: input.ip,
-        userAgent: input.ua,
-        firmware: input.firmware,
-        file: null,
-        servedRevision: null,
-      };
-      return store.transaction(() => {
-        const known = store.devices.getByMac(mac);
-        if (known !== undefined) {
-          const seen: Device = { ...known, lastSeen: { ...(known.lastSeen ?? lastSeen), ...lastSeen } };
-          store.devices.update(seen);
-          return seen;
-        }
-        const site =
-          input.ip === null
-            ? undefined
-            : store.sites
-                .list({ limit: Number.MAX_SAFE_INTEGER, offset: 0 })
-                .items.find((s) => addressInNetworks(input.ip as string, s.networks));
-        const device: Device = {
-          id: ctx.newId(),
-          mac,
-          model: input.modelId,
-          siteId: site?.id ?? null,
-          profileId: null,
-          label: null,
-          state: site === undefined ? 'discovered' : 'awaiting-claim',
-          binding: null,
-          restorable: null,
-          restoreUntil: null,
-          configRevision: 1,
-          agentTokenHash: null,
-          lastSeen,
-          createdAt: at,
-          updatedAt: at,
-        };
-        store.devices.insert(device);
-        return device;
-      });
-    },
+    recordDiscovered: (input: DiscoveredInput): Device => recordDiscovered(ctx, input),
   };
 }
 

@@ -77,9 +77,17 @@ describe('recording discovered phones', () => {
     const inside = services.devices.recordDiscovered({ mac: '001565000002', modelId: 'yealink/t54w', ip: '10.1.9.9', ua: 'UA', firmware: '1', now: at });
     expect(inside).toMatchObject({ state: 'awaiting-claim', siteId: site.id });
 
+    db.prepare("UPDATE devices SET last_file = 'x.cfg', last_served_revision = 3 WHERE mac = '001565000002'").run();
     const later = new Date('2026-03-01T11:00:00Z');
     const again = services.devices.recordDiscovered({ mac: '001565000002', modelId: 'yealink/t54w', ip: '10.1.9.10', ua: 'UA2', firmware: '2', now: later });
-    expect(again.lastSeen).toMatchObject({ at: later.toISOString(), ip: '10.1.9.10', userAgent: 'UA2', firmware: '2' });
+    expect(again.lastSeen).toEqual({
+      at: later.toISOString(),
+      ip: '10.1.9.10',
+      userAgent: 'UA2',
+      firmware: '2',
+      file: 'x.cfg',
+      servedRevision: 3,
+    });
     expect(again.id).toBe(inside.id);
   });
 });
