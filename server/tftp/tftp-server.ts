@@ -87,6 +87,8 @@ export interface TftpStats {
   banned: number;
   /** Requests refused because of the concurrency limits. */
   busy: number;
+  /** Repeated RRQs from a client whose transfer is already under way, dropped. */
+  duplicates: number;
   /** Packets from a foreign transfer ID (RFC 1350 §4). */
   foreignTid: number;
   /** DATA and OACK datagrams sent, retransmissions included. */
@@ -116,11 +118,13 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
   const type = isIPv6(config.host) ? 'udp6' : 'udp4';
   const limiter = createRateLimiter(limits.requestsPerSecondPerSource);
   const perSource = new Map<string, number>();
+  /** `address|port` of every request being served, to drop retransmitted RRQs. */
+  const activeTids = new Set<string>();
   const running = new Set<Running>();
   let closed = false;
   const stats: TftpStats = {
     requests: 0, served: 0, failed: 0, active: 0, refused: 0, malformed: 0,
-    rateLimited: 0, banned: 0, busy: 0, foreignTid: 0, datagramsSent: 0, retransmits: 0,
+    rateLimited: 0, banned: 0, busy: 0, duplicates: 0, foreignTid: 0, datagramsSent: 0, retransmits: 0,
   };
 
   const main = dgram.createSocket(type);
@@ -128,9 +132,14 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
   main.on('error', (err) => logger.warn({ err }, 'tftp: main socket error'));
 
   const sendFrom = (socket: dgram.Socket, datagram: Buffer, to: TftpClient): void => {
-    socket.send(datagram, to.port, to.address, (err) => {
-      if (err) logger.debug({ err, client: to }, 'tftp: send failed');
-    });
+    try {
+      socket.send(datagram, to.port, to.address, (err) => {
+        if (err) logger.debug({ err, client: to }, 'tftp: send failed');
+      });
+    } catch (err) {
+      // The socket was closed under us (shutdown); there is nobody left to tell.
+      logger.debug({ err, client: to }, 'tftp: send on a closed socket');
+    }
   };
 
   const refuse = (client: TftpClient, code: ErrorCode, detail: string, silent = false): void => {
@@ -144,7 +153,8 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
     stats.active++;
     perSource.set(ip, (perSource.get(ip) ?? 0) + 1);
   };
-  const release = (ip: string): void => {
+  const release = (ip: string, tid: string): void => {
+    activeTids.delete(tid);
     stats.active--;
     const left = (perSource.get(ip) ?? 1) - 1;
     if (left === 0) perSource.delete(ip);
@@ -176,6 +186,13 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
     }
     const name = checkFileName(request.filename);
     if (!name.ok) return refuse(client, name.code, name.reason);
+    const tid = `${client.address}|${client.port}`;
+    if (activeTids.has(tid)) {
+      // RFC 1350 §4: a client retransmits its RRQ when the first DATA is slow; the transfer for
+      // that TID is already under way, so a second one would only double the traffic.
+      stats.duplicates++;
+      return;
+    }
     if (stats.active >= limits.maxTransfers || (perSource.get(client.address) ?? 0) >= limits.maxPerSource) {
       stats.busy++;
       sendFrom(main, errorPacket('RATE_LIMITED'), client);
@@ -183,26 +200,27 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
     }
 
     reserve(client.address);
+    activeTids.add(tid);
     let file: TftpFile;
     try {
       file = await source.open(name.name, client);
     } catch (err) {
-      release(client.address);
+      release(client.address, tid);
       logger.warn({ err, client, file: name.name }, 'tftp: file source failed');
       stats.refused++;
       sendFrom(main, errorPacket('INTERNAL'), client);
       return;
     }
     if (file.kind === 'error') {
-      release(client.address);
+      release(client.address, tid);
       return refuse(client, file.code, `source refused ${name.name}`, file.silent === true);
     }
     if (closed) {
-      release(client.address);
+      release(client.address, tid);
       await closeFile(file);
       return;
     }
-    await startTransfer(client, request, name.name, file);
+    await startTransfer(client, tid, request, name.name, file);
   };
 
   const closeFile = async (file: TftpFile): Promise<void> => {
@@ -216,6 +234,7 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
 
   const startTransfer = async (
     client: TftpClient,
+    tid: string,
     request: { mode: string; options: TftpOptions },
     name: string,
     file: Exclude<TftpFile, { kind: 'error' }>,
@@ -232,23 +251,29 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
     try {
       await bind(socket, config.host, 0);
     } catch (err) {
-      release(client.address);
+      release(client.address, tid);
       await closeFile(file);
       logger.warn({ err }, 'tftp: cannot bind a transfer socket');
       sendFrom(main, errorPacket('INTERNAL'), client);
       return;
     }
+    if (closed) {
+      socket.close();
+      release(client.address, tid);
+      await closeFile(file);
+      return;
+    }
     const startedAt = now();
     const onEnd = (result: TransferResult): void => {
       running.delete(entry);
-      release(client.address);
+      release(client.address, tid);
       socket.close();
       void closeFile(file);
       stats.datagramsSent += result.sent;
       stats.retransmits += result.retransmits;
       if (result.ok) stats.served++;
       else stats.failed++;
-      logger.debug(
+      logger.info(
         { client, file: name, ...result, blksize: negotiated.blksize, windowsize: negotiated.windowsize, ms: now() - startedAt },
         result.ok ? 'tftp: transfer complete' : 'tftp: transfer failed',
       );

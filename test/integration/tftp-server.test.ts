@@ -214,12 +214,26 @@ describe('TFTP server over loopback', () => {
 
   it('refuses a transfer beyond the per-source limit with one short error', async () => {
     const port = await start({ limits: { maxPerSource: 2, timeoutMs: 5000 } });
-    const c = await client();
-    for (let i = 0; i < 3; i++) c.send({ op: 'RRQ', filename: 'big.bin', mode: 'octet', options: [] }, port);
-    const replies = await Promise.all([c.packet(), c.packet(), c.packet()]);
-    expect(replies.map((r) => r.packet.op).sort()).toEqual(['DATA', 'DATA', 'ERROR']);
+    const cs = [await client(), await client(), await client()];
+    for (const c of cs) {
+      c.send({ op: 'RRQ', filename: 'big.bin', mode: 'octet', options: [] }, port);
+      await expect.poll(() => server?.stats().requests).toBe(cs.indexOf(c) + 1);
+    }
+    const replies = await Promise.all(cs.map((c) => c.packet()));
+    expect(replies.map((r) => r.packet.op)).toEqual(['DATA', 'DATA', 'ERROR']);
     expect(replies.find((r) => r.packet.op === 'ERROR')?.packet).toEqual({ op: 'ERROR', code: 0, message: 'RATE_LIMITED' });
     expect(server?.stats()).toMatchObject({ active: 2, busy: 1 });
+  });
+
+  it('drops a retransmitted RRQ while the transfer for that client port is under way', async () => {
+    const port = await start({ limits: { timeoutMs: 5000 } });
+    const c = await client();
+    for (let i = 0; i < 3; i++) c.send({ op: 'RRQ', filename: 'y000000000000.boot', mode: 'octet', options: [] }, port);
+    const first = await c.packet();
+    await expect.poll(() => server?.stats().duplicates).toBe(2);
+    c.send({ op: 'ACK', block: 1 }, first.port);
+    await expect.poll(() => server?.stats().served).toBe(1);
+    expect(server?.stats()).toMatchObject({ datagramsSent: 1, active: 0 });
   });
 
   it('ends a transfer whose client went away after the retries, freeing its slot', async () => {
