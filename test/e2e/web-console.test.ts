@@ -431,9 +431,22 @@ describe('web console', () => {
   });
 
   it('saves screenshots of the live view at 1280 px and 390 px, readable without sideways scrolling', async () => {
+    // One phone located through the network map, so the pictures show every column filled.
+    await created('POST', '/numbers', { e164: '+4930123457', region: 'DE' });
+    const reception = await created('POST', '/locations', {
+      siteId,
+      name: 'Berlin HQ, reception',
+      address: { country: 'DE', A1: 'Berlin', A3: 'Berlin', RD: 'Invalidenstraße', HNO: '12', PC: '10115' },
+      callbackNumber: '+4930123457',
+    });
+    await created('POST', '/network-map', { locationId: reception.id, kind: 'subnet', cidr: '10.1.3.0/24' });
+    const agentToken = (await created('POST', '/devices/001565aabb02/agent-token', undefined)).token as string;
+    const report = { id: 'console-shot-1', at: new Date().toISOString(), sip: { registered: true }, network: { ip: '10.1.3.40/24' } };
+    expect((await api('POST', '/agent/reports', report, {}, agentToken)).status).toBe(202);
+
     const { page, problems } = await signedIn(adminToken);
     await page.goto(`${base}/ui/#/live`);
-    await page.locator('tr[data-mac="001565aabb01"]').waitFor();
+    await page.locator('tr[data-mac="001565aabb02"] td[data-label=Location]', { hasText: 'Berlin HQ, reception' }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'live-view-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('tr[data-mac="001565aabb01"]').waitFor();
