@@ -16,7 +16,10 @@ function errorCode(fn: () => unknown): string | undefined {
 
 describe('renderFile', () => {
   it('registers one dialect per templates/ folder, each able to render its sample model’s files', () => {
-    const folders = readdirSync(new URL('../../../templates/', import.meta.url)).sort();
+    const folders = readdirSync(new URL('../../../templates/', import.meta.url), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     expect([...dialects.keys()].sort()).toEqual(folders);
     for (const [id, model] of Object.entries(SAMPLE_MODELS)) {
       const templates = dialects.get(id)?.templates ?? [];
