@@ -84,6 +84,17 @@ describe('TFTP server over loopback', () => {
     ]);
   });
 
+  it('serves a windowed transfer (RFC 7440) intact, with and without loss', async () => {
+    const port = await start({ limits: { maxWindowsize: 16, timeoutMs: 150 } });
+    const c = await client();
+    const clean = await c.fetchWindowed(port, 'big.bin', 1024, 16);
+    expect(sha(clean.data)).toBe(sha(big));
+    expect(clean.dataDatagrams).toBe(Math.ceil(big.length / 1024));
+    const lossy = await c.fetchWindowed(port, 'big.bin', 1024, 8, { dropEvery: 5 });
+    expect(sha(lossy.data)).toBe(sha(big));
+    await expect.poll(() => server?.stats().served).toBe(2);
+  });
+
   it('completes through a link that drops every 5th DATA datagram, by retransmission', async () => {
     const port = await start();
     const result = await (await client()).fetch(port, 'big.bin', { dropEvery: 5 });

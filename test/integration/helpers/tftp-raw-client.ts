@@ -122,6 +122,49 @@ export class RawTftpClient {
     }
   }
 
+  /**
+   * Read a whole file as an RFC 7440 receiver: ACK at the end of each window, and on a gap ACK the
+   * last block received in order (once per gap) so the sender resends from there.
+   */
+  async fetchWindowed(serverPort: number, name: string, blksize: number, windowsize: number, opts: FetchOptions = {}): Promise<FetchResult> {
+    const options: Array<[string, string]> = [['blksize', String(blksize)], ['windowsize', String(windowsize)]];
+    this.send({ op: 'RRQ', filename: name, mode: 'octet', options }, serverPort);
+    const oack = await this.packet();
+    if (oack.packet.op !== 'OACK') throw new Error(`expected OACK, got ${oack.packet.op}`);
+    const granted = new Map(oack.packet.options);
+    const size = Number(granted.get('blksize'));
+    const window = Number(granted.get('windowsize'));
+    this.send({ op: 'ACK', block: 0 }, oack.port);
+    const chunks: Buffer[] = [];
+    let expected = 1;
+    let inWindow = 0;
+    let gapAcked = false;
+    let dataDatagrams = 0;
+    for (;;) {
+      const { packet } = await this.packet();
+      if (packet.op === 'ERROR') throw Object.assign(new Error(`TFTP error ${packet.code}`), { tftpCode: packet.code });
+      if (packet.op !== 'DATA') throw new Error(`unexpected ${packet.op}`);
+      dataDatagrams++;
+      if (opts.dropEvery !== undefined && dataDatagrams % opts.dropEvery === 0) continue;
+      if (packet.block !== (expected & 0xffff)) {
+        if (!gapAcked) this.send({ op: 'ACK', block: (expected - 1) & 0xffff }, oack.port);
+        gapAcked = true;
+        inWindow = 0;
+        continue;
+      }
+      chunks.push(packet.data);
+      gapAcked = false;
+      inWindow++;
+      const last = packet.data.length < size;
+      if (last || inWindow === window) {
+        this.send({ op: 'ACK', block: expected & 0xffff }, oack.port);
+        inWindow = 0;
+      }
+      expected++;
+      if (last) return { data: Buffer.concat(chunks), dataDatagrams, oack: oack.packet.options, port: oack.port };
+    }
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }
