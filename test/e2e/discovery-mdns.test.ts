@@ -124,6 +124,23 @@ setTimeout(()=>{console.log('TIMEOUT');process.exit(1);},4000);`;
     expect(reply.answers).toContainEqual({ name: 'deskprov._deskprov._tcp.local', type: 'SRV', data: expect.objectContaining({ port: 8080, target: 'deskprov.local' }) });
   });
 
+  it('announces its new address when the interface address changes', async () => {
+    // ciao polls the interfaces every 15 s (NetworkManager.POLLING_TIME), hence the long wait.
+    const from = listener.lines.length;
+    const t = Date.now();
+    // Without promote_secondaries, deleting the primary address would take the new one with it.
+    await lab.exec(link.a.ns, 'sysctl', ['-qw', `net.ipv4.conf.${link.a.ifname}.promote_secondaries=1`]);
+    await lab.exec(link.a.ns, 'ip', ['addr', 'add', '10.77.1.3/24', 'dev', link.a.ifname]);
+    await lab.exec(link.a.ns, 'ip', ['addr', 'del', `${link.a.ipv4}/24`, 'dev', link.a.ifname]);
+    const line = await listener.waitFor((l) => l.includes('"name":"deskprov.local","type":"A"') && l.includes('10.77.1.3'), 25_000, from);
+    // The console service is re-probed and re-announced too (ciao cancels, without a goodbye, a
+    // re-probe still running at shutdown, so the next test starts only after this one settled).
+    await listener.waitFor((l) => l.includes('"name":"deskprov-web.local","type":"A"') && l.includes('10.77.1.3'), 10_000, from);
+    timings.readdress_announce_ms = Date.now() - t;
+    expect(JSON.parse(line)).toMatchObject({ ttl: expect.any(Number), data: '10.77.1.3' });
+    expect((JSON.parse(line) as { ttl: number }).ttl).toBeGreaterThan(0);
+  }, 30_000);
+
   it('sends goodbye packets (TTL 0) for its records when it shuts down', async () => {
     const from = listener.lines.length;
     const t = Date.now();
