@@ -425,7 +425,40 @@ describe('web console', () => {
     await page.goto(`${base}/ui/#/device/001565aabb01`);
     await page.locator('.binding-extension').waitFor();
     expect(await page.locator('form.edit-device').count()).toBe(0);
+    expect(await page.locator('form.assign-location').count()).toBe(0);
     expect(await page.locator('main button', { hasText: 'Restore' }).count()).toBe(0);
+    await page.locator('section.files p', { hasText: 'admins only' }).waitFor();
+
+    await page.goto(`${base}/ui/#/locations`);
+    await page.locator('main h1', { hasText: 'Emergency locations' }).waitFor();
+    await page.locator('main h2', { hasText: 'Network map' }).waitFor();
+    expect(await page.locator('main form').count()).toBe(0);
+    expect(await page.locator('main button', { hasText: 'Edit' }).count()).toBe(0);
+
+    // Installers may claim phones, at their own site only.
+    services.devices.recordDiscovered({ mac: '0004f2aabb08', modelId: 'poly/vvx450', ip: '10.1.2.8', ua: null, firmware: null, now: new Date() });
+    await page.goto(`${base}/ui/#/discovered`);
+    const claim = page.locator('section.discovered[data-mac="0004f2aabb08"] form.claim');
+    await claim.waitFor();
+    expect(await claim.locator('select[name=siteId] option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual([siteId]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('fits every page into a 390-px-wide screen without sideways scrolling', async () => {
+    const { page, problems } = await signedIn(adminToken, { width: 390, height: 844 });
+    for (const [route, ready] of [
+      ['#/live', 'table.devices'],
+      ['#/discovered', 'main h1'],
+      ['#/device/001565aabb01', 'table.file-list'],
+      [`#/profiles/${profileId}`, 'form.profile-editor h1'],
+      ['#/locations', 'main h2'],
+    ] as const) {
+      await page.goto(`${base}/ui/${route}`);
+      await page.locator(ready).first().waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect({ route, width }).toEqual({ route, width: 390 });
+    }
     expect(problems).toEqual([]);
     await page.close();
   });

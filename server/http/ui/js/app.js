@@ -60,7 +60,8 @@ function logout() {
 }
 
 function loginPage(root, message) {
-  const input = h('input', { type: 'password', name: 'token', autocomplete: 'off', required: true, id: 'token' });
+  // No `name`: even if the script failed mid-way, a native form submit could not put the token in a URL.
+  const input = h('input', { type: 'password', autocomplete: 'off', required: true, id: 'token' });
   const status = h('div');
   const form = h(
     'form',
