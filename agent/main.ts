@@ -29,6 +29,8 @@ export interface AgentOptions {
   firmware?: string;
   configRevision?: string;
   discoverTimeout: number;
+  findServer?: boolean;
+  mdnsInterface?: string;
   log: string;
 }
 
@@ -61,6 +63,8 @@ export function buildAgentProgram(): Command {
     .option('--firmware <version>', 'firmware version to report')
     .option('--config-revision <rev>', 'config revision the device applied')
     .option('--discover-timeout <seconds>', 'how long to browse mDNS for the server', seconds, 30)
+    .option('--mdns-interface <address>', 'IPv4 address of the interface to browse mDNS on (default: the system\'s choice)')
+    .option('--find-server', 'browse mDNS for the server, print its URL and exit')
     .option('--once', 'gather and send one report, then exit')
     .option('--print', 'gather once and print the report JSON on stdout instead of sending it')
     .option('--log <level>', 'log level', 'info')
@@ -97,12 +101,27 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     return AGENT_EXIT.ok;
   }
 
+  const browse = () =>
+    findServer({
+      timeoutMs: opts.discoverTimeout * 1000,
+      ...(opts.mdnsInterface !== undefined ? { interface: opts.mdnsInterface } : {}),
+    });
+  if (opts.findServer) {
+    const url = await browse();
+    if (url === null) {
+      log.error('no deskprov server found by mDNS (_deskprov._tcp)');
+      return AGENT_EXIT.failed;
+    }
+    process.stdout.write(`${url}\n`);
+    return AGENT_EXIT.ok;
+  }
+
   const token = opts.token ?? process.env.DESKPROV_AGENT_TOKEN;
   if (token === undefined || token === '') {
     log.error('a device token is required: --token or DESKPROV_AGENT_TOKEN');
     return AGENT_EXIT.usage;
   }
-  const server = opts.server ?? (await findServer({ timeoutMs: opts.discoverTimeout * 1000 }));
+  const server = opts.server ?? (await browse());
   if (server === null) {
     log.error('no deskprov server found by mDNS (_deskprov._tcp); give --server');
     return AGENT_EXIT.failed;
