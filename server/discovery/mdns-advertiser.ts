@@ -101,8 +101,10 @@ export async function startMdnsAdvertiser(opts: MdnsAdvertiserOptions): Promise<
     // Created after the main service settled, so the console shares its (possibly new) name.
     // ciao insists on one host name per service within a responder (its Prober treats a shared
     // one as a local conflict), so the console's SRV points at `<host>-web`, same addresses.
+    // ciao re-appends the name's "(N)" to the host name itself (`deskprov-web-(2)`), so the
+    // number is taken off first.
     if (opts.httpService !== false) {
-      const web = create('http', `${current.hostname}-web`, { path: '/' });
+      const web = create('http', `${current.hostname.replace(/-\(\d+\)$/, '')}-web`, { path: '/' });
       web.on('name-change', (name) => opts.logger?.info({ name }, 'mdns web console renamed'));
       await web.advertise();
     }

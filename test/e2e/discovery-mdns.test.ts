@@ -105,6 +105,8 @@ describe('mDNS advertiser seen from another namespace', () => {
     expect(again.name).toBe('deskprov (2)');
     const renamed = await avahi.waitFor('_deskprov._tcp', (s) => s.name === 'deskprov (2)' && s.address === link.b.ipv4, 10_000);
     expect(renamed.host).toBe('deskprov-(2).local');
+    const renamedWeb = await avahi.waitFor('_http._tcp', (s) => s.name === 'deskprov (2)' && s.address === link.b.ipv4, 10_000);
+    expect(renamedWeb.host).toBe('deskprov-web-(2).local');
     // The first server kept its name.
     await avahi.waitFor('_deskprov._tcp', (s) => s.name === 'deskprov' && s.address === link.a.ipv4, 5000);
     await stopAdvertiser(again);
