@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from '@sinclair/typebox';
 import { parseSourceAddress, unionGuard } from '../domain/site-network-guard.ts';
 import type { FirmwareStore } from '../io/firmware-store.ts';
@@ -42,6 +43,13 @@ function log(request: FastifyRequest, result: PhoneResult): void {
   }
 }
 
+/** Holds a refusal until `floorMs` after `startedAt` so known and unknown devices take as long. */
+async function holdRefusal(result: PhoneResult, startedAt: number, floorMs: number): Promise<void> {
+  if (result.logEvent.outcome !== 'refused' && result.logEvent.outcome !== 'forbidden') return;
+  const wait = startedAt + floorMs - performance.now();
+  if (wait > 0) await sleep(wait);
+}
+
 /** Sends a pipeline result, applying If-None-Match (304) and Range (206/416) to served files. */
 function send(request: FastifyRequest, reply: FastifyReply, result: PhoneResult): FastifyReply {
   reply.code(result.status).headers(result.headers).type(result.contentType);
@@ -68,6 +76,7 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: PhoneRouteDeps):
   const params = Type.Object({ name: Type.String({ pattern: PHONE_FILE_NAME }) });
 
   app.get<{ Params: { name: string } }>('/:name', { schema: { params, hide: true }, config: { auth: 'none' } }, async (request, reply) => {
+    const startedAt = performance.now();
     const result = phone.fetch({
       path: request.params.name,
       userAgent: request.headers['user-agent'],
@@ -77,10 +86,12 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: PhoneRouteDeps):
       authorization: request.headers.authorization,
     });
     log(request, result);
+    await holdRefusal(result, startedAt, phone.options.refusalFloorMs);
     return send(request, reply, result);
   });
 
   app.put<{ Params: { name: string }; Body: Buffer }>('/:name', { schema: { params, hide: true }, config: { auth: 'none' } }, async (request, reply) => {
+    const startedAt = performance.now();
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.from(JSON.stringify(request.body ?? ''));
     const result = phone.upload(
       {
@@ -94,6 +105,7 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: PhoneRouteDeps):
       body,
     );
     log(request, result);
+    await holdRefusal(result, startedAt, phone.options.refusalFloorMs);
     return send(request, reply, result);
   });
 

@@ -83,6 +83,12 @@ export interface PhoneTrustOptions {
   rendererVersion: string;
   maxUploadBytes: number;
   maxUploadsPerDevice: number;
+  /**
+   * Refusals (uniform 401, 403 for another device's credentials) are answered no sooner than this
+   * after the request arrived, so the extra lookups of a known device do not show in the timing
+   * (E911-SECURITY §2.5 item 4). Applied by the HTTP front end.
+   */
+  refusalFloorMs: number;
 }
 
 export const DEFAULT_TRUST_OPTIONS: PhoneTrustOptions = {
@@ -95,6 +101,7 @@ export const DEFAULT_TRUST_OPTIONS: PhoneTrustOptions = {
   rendererVersion: '1',
   maxUploadBytes: 256 * 1024,
   maxUploadsPerDevice: 16,
+  refusalFloorMs: 8,
 };
 
 export interface PhoneFilesDeps {
