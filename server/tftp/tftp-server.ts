@@ -62,7 +62,10 @@ export interface TftpServerConfig {
   logger: TftpLogger;
   /** Shared ban list (HTTP uses the same): banned sources get no answer at all. */
   isBanned?: (ip: string) => boolean;
-  /** Called once per refused request (bad name, WRQ, bad mode, source refusal) so bans can build up. */
+  /**
+   * Called once per request the server itself refuses (bad name, WRQ, bad mode) so bans build up.
+   * Refusals by the file source are not reported here: the source knows why and records its own.
+   */
   onMiss?: (ip: string) => void;
   /** Clock for the rate limiter, in ms. */
   now?: () => number;
@@ -142,9 +145,10 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
     }
   };
 
-  const refuse = (client: TftpClient, code: ErrorCode, detail: string, silent = false): void => {
+  /** `byServer`: the server itself refused (name, WRQ, mode); a source records its own misses. */
+  const refuse = (client: TftpClient, code: ErrorCode, detail: string, byServer: boolean, silent = false): void => {
     stats.refused++;
-    config.onMiss?.(client.address);
+    if (byServer) config.onMiss?.(client.address);
     logger.debug({ client, code, detail }, 'tftp: request refused');
     if (!silent) sendFrom(main, errorPacket(code), client);
   };
@@ -180,12 +184,12 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
       stats.rateLimited++;
       return;
     }
-    if (request.op === 'WRQ') return refuse(client, 'FORBIDDEN', 'write request: this server is read-only');
+    if (request.op === 'WRQ') return refuse(client, 'FORBIDDEN', 'write request: this server is read-only', true);
     if (request.mode !== 'octet' && request.mode !== 'netascii') {
-      return refuse(client, 'BAD_REQUEST', `unsupported mode ${request.mode}`);
+      return refuse(client, 'BAD_REQUEST', `unsupported mode ${request.mode}`, true);
     }
     const name = checkFileName(request.filename);
-    if (!name.ok) return refuse(client, name.code, name.reason);
+    if (!name.ok) return refuse(client, name.code, name.reason, true);
     const tid = `${client.address}|${client.port}`;
     if (activeTids.has(tid)) {
       // RFC 1350 §4: a client retransmits its RRQ when the first DATA is slow; the transfer for
@@ -213,7 +217,7 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
     }
     if (file.kind === 'error') {
       release(client.address, tid);
-      return refuse(client, file.code, `source refused ${name.name}`, file.silent === true);
+      return refuse(client, file.code, `source refused ${name.name}`, false, file.silent === true);
     }
     if (closed) {
       release(client.address, tid);
