@@ -27,9 +27,13 @@ export function checkNoCycle(id: string, parentId: string | null, parentOf: (id:
   }
 }
 
-/** Parses an `If-Match` header against a revision: `"3"`, `W/"3"` or `3`. */
-export function ifMatchRevision(header: string | undefined): number | null {
+/**
+ * Parses an `If-Match` header into the revision it names: `"3"`, `W/"3"` or `3`; `*` (RFC 9110
+ * §13.1.1: any current representation) is `'any'`; null when absent; NaN when it names none.
+ */
+export function ifMatchRevision(header: string | undefined): number | 'any' | null {
   if (header === undefined) return null;
+  if (header.trim() === '*') return 'any';
   const m = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
   return m?.[1] === undefined ? Number.NaN : Number(m[1]);
 }

@@ -62,11 +62,11 @@ export function createProfileService(ctx: ServiceContext) {
   }
 
   /** Optimistic concurrency: the caller's If-Match revision must be the stored one. */
-  function checkRevision(profile: Profile, expected: number | null): void {
+  function checkRevision(profile: Profile, expected: number | 'any' | null): void {
     if (expected === null) {
       throw appError('PRECONDITION_REQUIRED', 'send If-Match with the profile revision (its ETag)');
     }
-    if (expected !== profile.revision) {
+    if (expected !== 'any' && expected !== profile.revision) {
       throw appError('PRECONDITION_FAILED', `profile ${profile.id} is at revision ${profile.revision}, not ${expected}`);
     }
   }
@@ -103,7 +103,7 @@ export function createProfileService(ctx: ServiceContext) {
      * Applies a change if the caller saw the current revision (`expected`, from If-Match):
      * PATCH replaces the given top-level fields, PUT (`replace`) all of them.
      */
-    update(actor: Principal, id: string, expected: number | null, patch: ProfilePatch, replace = false): Profile {
+    update(actor: Principal, id: string, expected: number | 'any' | null, patch: ProfilePatch, replace = false): Profile {
       const name = patch.name === undefined ? undefined : checkText(patch.name, 'name');
       if (patch.settings !== undefined) checkSettings(patch.settings);
       return store.transaction(() => {
@@ -126,7 +126,7 @@ export function createProfileService(ctx: ServiceContext) {
       });
     },
 
-    remove(actor: Principal, id: string, expected: number | null): void {
+    remove(actor: Principal, id: string, expected: number | 'any' | null): void {
       store.transaction(() => {
         const before = mustGet(id);
         checkRevision(before, expected);

@@ -41,7 +41,9 @@ describe('profiles with optimistic concurrency', () => {
     const missing = await api.call('PATCH', `/profiles/${body.id}`, { name: 'office-d' });
     expect([missing.status, missing.body.error.code]).toEqual([428, 'PRECONDITION_REQUIRED']);
     expect((await api.call('GET', `/profiles/${body.id}`)).body.name).toBe('office-a');
-    const ok = await api.call('DELETE', `/profiles/${body.id}`, undefined, { headers: { 'if-match': '"2"' } });
+    const any = await api.call('PATCH', `/profiles/${body.id}`, { name: 'office-e' }, { headers: { 'if-match': '*' } });
+    expect(any.body.revision).toBe(3);
+    const ok = await api.call('DELETE', `/profiles/${body.id}`, undefined, { headers: { 'if-match': '"3"' } });
     expect(ok.status).toBe(204);
   });
 

@@ -25,6 +25,10 @@ describe('ifMatchRevision', () => {
     expect(ifMatchRevision(header)).toBe(revision);
   });
 
+  it('reads * as any revision', () => {
+    expect(ifMatchRevision(' * ')).toBe('any');
+  });
+
   it('tells a missing header (null) from one that names no revision (NaN, never current)', () => {
     expect(ifMatchRevision(undefined)).toBeNull();
     expect(ifMatchRevision('"abc"')).toBeNaN();
