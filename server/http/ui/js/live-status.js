@@ -1,7 +1,7 @@
 import { ApiError, get, seg, stream } from './api.js';
 
-/** How often the live view re-reads when the server has no status stream: a change shows within 2 s. */
-export const POLL_MS = 1500;
+/** How often the live view re-reads when the server has no status stream: a change shows well within 2 s. */
+export const POLL_MS = 1000;
 
 /**
  * Per-device live status (`GET /devices/{mac}/status`). Remembers when the server has no such
