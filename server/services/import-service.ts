@@ -37,6 +37,8 @@ export interface RowError {
   code: string;
   field?: string;
   message: string;
+  /** As the error would carry alone, e.g. `closeMatches` for an unknown model. */
+  details?: Record<string, unknown>;
 }
 
 /** Thrown inside the transaction to roll the whole import back. */
@@ -81,7 +83,13 @@ export function createImportService(ctx: ServiceContext, users: UserService, dev
             } catch (err) {
               if (!isAppError(err)) throw err;
               const e = err as DeskprovError;
-              errors.push({ line: row.line, code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) });
+              errors.push({
+                line: row.line,
+                code: e.code,
+                message: e.message,
+                ...(e.field === undefined ? {} : { field: e.field }),
+                ...(e.details === undefined ? {} : { details: e.details }),
+              });
             }
           }
           if (errors.length > 0) throw new Rejected();

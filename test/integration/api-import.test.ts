@@ -57,6 +57,7 @@ describe('POST /import', () => {
       [10, 'UNKNOWN_MODEL'],
       [11, 'UNKNOWN_REFERENCE'],
     ]);
+    expect(res.body.error.details.errors[2].details.closeMatches).toContain('yealink/t54w');
     expect(contentDigest(api.db)).toBe(before);
   });
 

@@ -50,7 +50,7 @@ const DeviceRow = Type.Object(
  * server plus the rows before it, all in one transaction: every row is validated before anything
  * is kept, and one bad row means nothing is imported.
  * - `201 {imported: {users, devices}}` when every row is good.
- * - `422` `IMPORT_REJECTED` with `error.details.errors: [{line, code, field?, message}]`, one entry
+ * - `422` `IMPORT_REJECTED` with `error.details.errors: [{line, code, field?, message, details?}]`, one entry
  *   per bad row (a row whose JSON shape is wrong fails the whole request with `400` instead,
  *   `field` naming `rows.<index>.<field>`).
  */
