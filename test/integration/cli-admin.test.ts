@@ -73,6 +73,9 @@ describe('deskprov CLI against a running server', { timeout: 120_000 }, () => {
     expect(table.stdout).toContain('001565aabb01');
     expect(table.stdout).toContain('001565aabb02');
 
+    const found = await json(['users', 'list', '--search', 'ana@', '--site', siteId]);
+    expect(found.items.map((u: { id: string }) => u.id)).toEqual([user.id]);
+
     const shown = await json(['devices', 'show', '00-15-65-aa-bb-02']);
     expect(shown.mac).toBe('001565aabb02');
   });

@@ -11,6 +11,9 @@ const spec: ResourceSpec = {
   filters: [
     { flag: 'state', query: 'state', description: 'discovered, provisioned, retired, …' },
     { flag: 'site', query: 'siteId', description: 'only devices of this site' },
+    { flag: 'model', query: 'model', description: 'only devices of this catalogue model' },
+    { flag: 'user', query: 'userId', description: 'only devices bound to this user' },
+    { flag: 'search', query: 'q', description: 'only devices whose MAC or label contains this text' },
   ],
 };
 

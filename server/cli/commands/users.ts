@@ -9,7 +9,7 @@ const spec: ResourceSpec = {
   columns: ['id', 'name', 'email', 'siteId', 'role', 'licensed', 'extension.number'],
   filters: [
     { flag: 'site', query: 'siteId', description: 'only users of this site' },
-    { flag: 'email', query: 'email', description: 'only the user with this email' },
+    { flag: 'search', query: 'q', description: 'only users whose name or email contains this text' },
   ],
 };
 
