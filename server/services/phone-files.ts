@@ -1,7 +1,6 @@
-import { appError, errorBody, type ErrorCode } from '../errors.ts';
 import { BanList, type BanPolicy } from '../domain/ban-list.ts';
 import type { Device } from '../domain/device.ts';
-import { digestChallenges, basicChallenge, parseAuthorization, verifyBasic, verifyDigest, type DigestConfig } from '../domain/digest-auth.ts';
+import { parseAuthorization, verifyBasic, verifyDigest, type DigestConfig } from '../domain/digest-auth.ts';
 import { generateSecret } from '../domain/extension.ts';
 import { decideAccess, type AuthCheck } from '../domain/phone-access.ts';
 import type { Site } from '../domain/site.ts';
@@ -21,6 +20,21 @@ import type { Store } from '../store/repositories.ts';
 import type { DiscoveredInput } from './device-service.ts';
 import { createPhoneReads } from './phone-reads.ts';
 import { ServedRecorder } from './served-recorder.ts';
+import {
+  BANNED_BODY,
+  createPhoneAnswers,
+  FORBIDDEN_BODY,
+  JSON_TYPE,
+  NOT_FOUND_BODY,
+  OUTSIDE_BODY,
+  TOO_LARGE_BODY,
+  type PhoneLogEvent,
+  type PhoneRequest,
+  type PhoneResult,
+} from './phone-answers.ts';
+
+export type { PhoneLogEvent, PhoneRequest, PhoneResult, PhoneTransport } from './phone-answers.ts';
+export { OUTSIDE_BODY } from './phone-answers.ts';
 
 /**
  * The phone pipeline (DESIGN.md "The flow"): identify → guard → resolve settings → render →
@@ -28,47 +42,6 @@ import { ServedRecorder } from './served-recorder.ts';
  * `PhoneRequest` and the `PhoneResult` back into their protocol; none of them renders or reads
  * the store. Trust rules and their reasons: docs/SECURITY.md.
  */
-
-export type PhoneTransport = 'http' | 'https' | 'tftp';
-
-export interface PhoneRequest {
-  /** The requested name (URL path without the leading `/`, or the TFTP file name). */
-  path: string;
-  userAgent?: string | undefined;
-  ip: string;
-  transport: PhoneTransport;
-  /** HTTP method for Digest (`GET`, `HEAD`, `PUT`); TFTP uses `GET`. */
-  method?: string;
-  authorization?: string | undefined;
-}
-
-/** What happened, as one log line (never a secret, never a password or Authorization header). */
-export interface PhoneLogEvent {
-  event: 'deskprov.phone';
-  outcome: 'served' | 'refused' | 'forbidden' | 'not-found' | 'outside-networks' | 'banned' | 'stale' | 'uploaded';
-  file: string;
-  ip: string;
-  transport: PhoneTransport;
-  status: number;
-  reason?: string;
-  mac?: string;
-  model?: string;
-  ua?: string;
-  revision?: string;
-  /** The access path for served files: credentials, claim-window, claim-grace, shared. */
-  via?: string;
-}
-
-export interface PhoneResult {
-  status: 200 | 204 | 401 | 403 | 404 | 413 | 429;
-  body?: Buffer;
-  headers: Record<string, string | string[]>;
-  contentType: string;
-  etag?: string;
-  logEvent: PhoneLogEvent;
-  /** Set when this request banned its source: log it once, in the line fail2ban matches. */
-  ban?: { ip: string; misses: number };
-}
 
 export interface PhoneTrustOptions {
   /** How long a newly provisioned device may fetch without credentials (trust on first use). */
@@ -120,16 +93,6 @@ export interface PhoneFilesDeps {
   options?: Partial<PhoneTrustOptions>;
 }
 
-/** Fixed bodies: built once from the error table, identical on every refusal (no oracle in sizes). */
-const bodyOf = (code: ErrorCode, message: string): Buffer => Buffer.from(JSON.stringify(errorBody(appError(code, message))));
-const UNIFORM_BODY = bodyOf('UNAUTHORIZED', 'authentication required');
-const FORBIDDEN_BODY = bodyOf('FORBIDDEN', 'these credentials do not open this file');
-const NOT_FOUND_BODY = bodyOf('NOT_FOUND', 'no such file');
-/** Also used by the firmware route: same refusal for the same reason. */
-export const OUTSIDE_BODY = bodyOf('FORBIDDEN', 'this network may not fetch phone files');
-const BANNED_BODY = bodyOf('RATE_LIMITED', 'too many failed requests from this address');
-const TOO_LARGE_BODY = bodyOf('PAYLOAD_TOO_LARGE', 'upload too large');
-const JSON_TYPE = 'application/json; charset=utf-8';
 /** What Poly phones upload (VENDORS.md §2 and rule 4): logs, local settings, call lists, contacts. */
 export const UPLOAD_NAME = /^([0-9a-fA-F]{12})-(phone\.cfg|web\.cfg|app\.log|boot\.log|calls\.xml|directory\.xml)$/;
 
@@ -159,37 +122,9 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     onError,
   });
 
+  const { event, jsonAnswer, miss, uniform, served } = createPhoneAnswers({ bans, digest });
   const reads = createPhoneReads(store);
   const { sites, linesOf, profileChainOf, directoryOf } = reads;
-
-  function event(req: PhoneRequest, outcome: PhoneLogEvent['outcome'], status: number, extra: Partial<PhoneLogEvent> = {}): PhoneLogEvent {
-    const out: PhoneLogEvent = { event: 'deskprov.phone', outcome, file: req.path, ip: req.ip, transport: req.transport, status, ...extra };
-    if (req.userAgent !== undefined && out.ua === undefined) out.ua = req.userAgent.slice(0, 200);
-    return out;
-  }
-
-  function jsonAnswer(status: PhoneResult['status'], body: Buffer, logEvent: PhoneLogEvent, headers: Record<string, string | string[]> = {}): PhoneResult {
-    return { status, body, contentType: JSON_TYPE, headers: { 'cache-control': 'no-store', ...headers }, logEvent };
-  }
-
-  /** Counts a miss toward the source's ban; the result carries the ban when this miss started it. */
-  function miss(result: PhoneResult, ip: string): PhoneResult {
-    const verdict = bans.recordMiss(ip);
-    return verdict.justBanned ? { ...result, ban: { ip, misses: verdict.misses } } : result;
-  }
-
-  /**
-   * The one answer for unknown MAC, wrong or missing credentials, device not yet claimed: 401
-   * with a fresh Digest challenge (Basic too over HTTPS). Same status, headers and body length
-   * every time (nonces have a fixed length); see docs/SECURITY.md for why 401, not 404.
-   */
-  function uniform(req: PhoneRequest, reason: string, extra: Partial<PhoneLogEvent> = {}, stale = false): PhoneResult {
-    const challenges = digestChallenges(digest, { stale });
-    if (req.transport === 'https') challenges.push(basicChallenge(options.realm));
-    const logEvent = event(req, stale ? 'stale' : 'refused', 401, { reason, ...extra });
-    const result = jsonAnswer(401, UNIFORM_BODY, logEvent, { 'www-authenticate': challenges });
-    return stale ? result : miss(result, req.ip);
-  }
 
   function checkAuth(req: PhoneRequest): { check: AuthCheck; creds: HttpCredentials | null } {
     const parsed = parseAuthorization(req.authorization);
@@ -296,17 +231,6 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     const out: CachedFile = { body: rendered.body, contentType: rendered.contentType, etag: strongEtag(rendered.body) };
     cache.set(cacheKey, fileName, revision, out);
     return { file: out, revision };
-  }
-
-  function served(req: PhoneRequest, file: CachedFile, revision: string, extra: Partial<PhoneLogEvent>): PhoneResult {
-    return {
-      status: 200,
-      body: file.body,
-      contentType: file.contentType,
-      etag: file.etag,
-      headers: { 'cache-control': 'no-cache, private' },
-      logEvent: event(req, 'served', 200, { revision, ...extra }),
-    };
   }
 
   /** A shared file (no MAC): no device, no secrets; the site is the one whose network the phone is on. */
