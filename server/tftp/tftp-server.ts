@@ -9,101 +9,25 @@
  * networks). Only an accepted request is answered with data.
  */
 import dgram from 'node:dgram';
-import { isIPv6, type AddressInfo } from 'node:net';
+import { isIPv6 } from 'node:net';
 import { tftpErrorOf, type ErrorCode } from '../errors.ts';
 import { checkFileName } from '../provisioning/file-name-guard.ts';
 import { bufferReader, netasciiReader, sequentialReader, type SequentialReader } from './tftp-content.ts';
-import type { TftpClient, TftpFile, TftpFileSource } from './tftp-file-source.ts';
+import type { TftpClient, TftpFile } from './tftp-file-source.ts';
 import { negotiateOptions } from './tftp-options.ts';
 import { decodePacket, encodePacket, type TftpOptions } from './tftp-packet.ts';
 import { createRateLimiter } from './tftp-rate-limiter.ts';
+import {
+  resolveLimits,
+  type TftpLimits,
+  type TftpServer,
+  type TftpServerConfig,
+  type TftpStats,
+} from './tftp-server-config.ts';
 import { TftpTransfer, type TransferResult } from './tftp-transfer.ts';
 
-export interface TftpLimits {
-  /** Largest blksize granted (RFC 2348). 1468 fills a 1500-byte Ethernet frame over IPv4 UDP. */
-  maxBlksize: number;
-  /** Largest windowsize granted (RFC 7440). */
-  maxWindowsize: number;
-  /** Wait for an ACK before retransmitting, in ms. */
-  timeoutMs: number;
-  /** Retransmissions in a row without progress before a transfer is abandoned. */
-  retries: number;
-  /** Transfers at once, all sources together. */
-  maxTransfers: number;
-  /** Transfers at once from one source address. */
-  maxPerSource: number;
-  /** Requests per second from one source address (token bucket, burst of the same size). */
-  requestsPerSecondPerSource: number;
-}
-
-export const DEFAULT_TFTP_LIMITS: TftpLimits = {
-  maxBlksize: 1468,
-  maxWindowsize: 16,
-  timeoutMs: 1000,
-  retries: 5,
-  maxTransfers: 200,
-  maxPerSource: 4,
-  requestsPerSecondPerSource: 10,
-};
-
-/** The subset of a pino logger the server uses. */
-export interface TftpLogger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
-export interface TftpServerConfig {
-  host: string;
-  /** 0 picks a free port (tests). */
-  port: number;
-  source: TftpFileSource;
-  limits?: Partial<TftpLimits>;
-  logger: TftpLogger;
-  /** Shared ban list (HTTP uses the same): banned sources get no answer at all. */
-  isBanned?: (ip: string) => boolean;
-  /**
-   * Called once per request the server itself refuses (bad name, WRQ, bad mode) so bans build up.
-   * Refusals by the file source are not reported here: the source knows why and records its own.
-   */
-  onMiss?: (ip: string) => void;
-  /** Clock for the rate limiter, in ms. */
-  now?: () => number;
-}
-
-export interface TftpStats {
-  /** Well-formed RRQ/WRQ datagrams received on the main port. */
-  requests: number;
-  /** Transfers that completed (last block acknowledged). */
-  served: number;
-  /** Transfers that started but did not complete (timeout, peer error, read error, shutdown). */
-  failed: number;
-  /** Transfers in progress, including requests still being resolved by the source. */
-  active: number;
-  /** Requests answered with an error (or silently refused by the source). */
-  refused: number;
-  /** Malformed or unexpected datagrams dropped. */
-  malformed: number;
-  /** Requests dropped because the source address is over its rate. */
-  rateLimited: number;
-  /** Requests dropped because the source address is banned. */
-  banned: number;
-  /** Requests refused because of the concurrency limits. */
-  busy: number;
-  /** Repeated RRQs from a client whose transfer is already under way, dropped. */
-  duplicates: number;
-  /** Packets from a foreign transfer ID (RFC 1350 §4). */
-  foreignTid: number;
-  /** DATA and OACK datagrams sent, retransmissions included. */
-  datagramsSent: number;
-  retransmits: number;
-}
-
-export interface TftpServer {
-  address(): AddressInfo;
-  close(): Promise<void>;
-  stats(): TftpStats;
-}
+export { DEFAULT_TFTP_LIMITS } from './tftp-server-config.ts';
+export type { TftpLimits, TftpLogger, TftpServer, TftpServerConfig, TftpStats } from './tftp-server-config.ts';
 
 interface Running {
   transfer: TftpTransfer;
@@ -115,7 +39,7 @@ const errorPacket = (code: ErrorCode): Buffer =>
 
 /** Start a read-only TFTP server; resolves once the main socket is bound. */
 export async function startTftpServer(config: TftpServerConfig): Promise<TftpServer> {
-  const limits: TftpLimits = { ...DEFAULT_TFTP_LIMITS, ...config.limits };
+  const limits: TftpLimits = resolveLimits(config.limits);
   const { logger, source } = config;
   const now = config.now ?? Date.now;
   const type = isIPv6(config.host) ? 'udp6' : 'udp4';

@@ -264,6 +264,15 @@ describe('TFTP server over loopback', () => {
     expect(result.oack).toEqual([['blksize', '512']]);
   });
 
+  it('serves over IPv6 loopback, the transfer port bound to the same address', async () => {
+    await start({ host: '::1' });
+    expect(server?.address()).toMatchObject({ address: '::1', family: 'IPv6' });
+    const c = await RawTftpClient.open('::1');
+    clients.push(c);
+    const result = await c.fetch(server?.address().port ?? 0, 'big.bin', { options: [['blksize', '1428']] });
+    expect(sha(result.data)).toBe(sha(big));
+  });
+
   it('answers INTERNAL when the source throws, and keeps serving', async () => {
     const port = await start({
       source: { open: async (name) => { if (name === 'boom') throw new Error('db down'); return { kind: 'buffer', data: Buffer.from('ok') }; } },

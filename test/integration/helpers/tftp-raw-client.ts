@@ -35,7 +35,10 @@ export class RawTftpClient {
   /** Callers waiting for a datagram, served in call order. */
   private readonly waiters: Array<(r: Received) => void> = [];
 
-  private constructor(readonly socket: dgram.Socket) {
+  private constructor(
+    readonly socket: dgram.Socket,
+    private readonly host: string,
+  ) {
     socket.on('message', (raw, rinfo) => {
       const received = { result: decodePacket(raw), raw, port: rinfo.port };
       const waiter = this.waiters.shift();
@@ -44,10 +47,11 @@ export class RawTftpClient {
     });
   }
 
-  static async open(): Promise<RawTftpClient> {
-    const socket = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    return new RawTftpClient(socket);
+  /** A client bound to `host` (127.0.0.1 or ::1), talking to a server on the same host. */
+  static async open(host = '127.0.0.1'): Promise<RawTftpClient> {
+    const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    await new Promise<void>((resolve) => socket.bind(0, host, resolve));
+    return new RawTftpClient(socket, host);
   }
 
   get port(): number {
@@ -55,7 +59,7 @@ export class RawTftpClient {
   }
 
   send(packet: TftpPacket | Buffer, port: number): void {
-    this.socket.send(Buffer.isBuffer(packet) ? packet : encodePacket(packet), port, '127.0.0.1');
+    this.socket.send(Buffer.isBuffer(packet) ? packet : encodePacket(packet), port, this.host);
   }
 
   /** The next datagram; rejects after `timeoutMs` (a bound, not a sleep: it resolves on arrival). */
