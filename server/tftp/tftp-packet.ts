@@ -3,11 +3,11 @@
  * `decodePacket` never throws: garbage gives `{ ok: false, reason }` so the socket owner can drop
  * it with a counter.
  *
- * Sample datagrams, as sent by tftp-hpa and curl (NUL shown as `\0`):
- *   RRQ, tftp-hpa `get SEP001122334455.cnf.xml` (no options):
+ * Sample datagrams (NUL shown as `\0`); the two RRQs were captured from tftp-hpa 5.2 and curl 7.88:
+ *   RRQ, tftp-hpa `-m binary … -c get SEP001122334455.cnf.xml` (no options):
  *     00 01 "SEP001122334455.cnf.xml\0" "octet\0"
- *   RRQ, curl `--tftp-blksize 1428`:
- *     00 01 "y000000000000.boot\0" "octet\0" "tsize\0" "0\0" "blksize\0" "1428\0" "timeout\0" "6\0"
+ *   RRQ, curl `--tftp-blksize 1428 --max-time 1` (without --tftp-blksize it asks for 512):
+ *     00 01 "y000000000000.boot\0" "octet\0" "tsize\0" "0\0" "blksize\0" "1428\0" "timeout\0" "1\0"
  *   DATA block 1:  00 03 00 01 <0..blksize bytes>
  *   ACK block 1:   00 04 00 01
  *   ERROR 1:       00 05 00 01 "NOT_FOUND\0"

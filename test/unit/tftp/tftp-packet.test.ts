@@ -53,15 +53,15 @@ describe('TFTP packets', () => {
     );
   });
 
-  it('decodes the RRQ curl sends with --tftp-blksize 1428, lower-casing option names', () => {
-    const rrq = bytes([0, 1], nul('y000000000000.boot', 'octet', 'tsize', '0', 'BLKSIZE', '1428', 'timeout', '6'));
+  it('decodes the RRQ curl sends with --tftp-blksize 1428, and lower-cases an option name sent in capitals', () => {
+    const rrq = bytes([0, 1], nul('y000000000000.boot', 'octet', 'tsize', '0', 'BLKSIZE', '1428', 'timeout', '1'));
     expect(decodePacket(rrq)).toEqual({
       ok: true,
       packet: {
         op: 'RRQ',
         filename: 'y000000000000.boot',
         mode: 'octet',
-        options: [['tsize', '0'], ['blksize', '1428'], ['timeout', '6']],
+        options: [['tsize', '0'], ['blksize', '1428'], ['timeout', '1']],
       },
     });
   });
