@@ -133,4 +133,30 @@ describe('credentials and transports with curl', () => {
       expect(hasMacPlaceholder(file.name) || !viaTftp.includes(Buffer.from('password = '))).toBe(true);
     }
   });
+
+  it('withholds every secret over TFTP when the site does not allow TFTP secrets', async () => {
+    tftp = await startTftpServer({
+      host: '127.0.0.1',
+      port: 0,
+      source: server.front.tftpSource,
+      isBanned: server.front.tftpIsBanned,
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined },
+    });
+    const patched = await server.api('PATCH', `/sites/${ids.siteId}`, { tftpSecrets: false });
+    expect(patched.status).toBe(200);
+    const model = server.catalog.get('yealink/t54w') as ModelProfile;
+    const ua = model.userAgent.samples[0] ?? '';
+    const mac = macFor(model, ua, 0);
+    await server.api('POST', '/devices', { mac, model: model.id, siteId: ids.siteId, userId: ids.userId });
+    const viaTftp = (await tftpGet(`${mac}.cfg`)).toString();
+    expect(viaTftp).toContain('account.1.user_name');
+    expect(viaTftp).not.toMatch(/account\.1\.password = (?!%NULL%)\S/);
+    expect(viaTftp).not.toContain('static.auto_provision.server.password');
+    const http = await curl(`${server.root}${mac}.cfg`, ['-A', ua]);
+    const sip = /account\.1\.password = (\S+)/.exec(http.body.toString())?.[1] ?? '';
+    expect(sip.length).toBeGreaterThanOrEqual(16);
+    expect(viaTftp).not.toContain(sip);
+    const unknown = await run('curl', ['-sS', '--max-time', '10', '-o', join(server.dir, 'none'), `tftp://127.0.0.1:${tftp.address().port}/001565ffffff.cfg`]).catch((err: { code?: number }) => err);
+    expect((unknown as { code?: number }).code).not.toBe(0);
+  });
 });
