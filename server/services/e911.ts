@@ -78,8 +78,27 @@ function latest(a: string | null, b: string | null): string | null {
   return a > b ? a : b;
 }
 
+/** Fleet counts for the dashboard (`GET /api/v1/status`). */
+export interface FleetStatus {
+  devices: number;
+  live: number;
+  registered: number;
+  /** Devices whose resolved location is registered for 911. */
+  located: number;
+  /** Devices with at least one alert (warnings not counted). */
+  alerts: number;
+}
+
+export type StatusListener = (status: DeviceStatus) => void;
+
 export function createE911Service(ctx: ServiceContext, repo: E911Repository, opts: E911Options = {}) {
   const { store } = ctx;
+  const listeners = new Set<StatusListener>();
+  const emit = (device: Device) => {
+    if (listeners.size === 0) return;
+    const status = statusOf(device, stateOf(device.id), repo.allMapEntries());
+    for (const listener of listeners) listener(status);
+  };
   const registrar = opts.registrar ?? localRegistrar;
   const staleAfterMs = opts.staleAfterMs ?? 180_000;
   const liveWithinMs = opts.liveWithinMs ?? 180_000;
@@ -279,7 +298,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
 
     /** Binds a device to a location by hand (`assigned` in the resolution order), or unbinds it. */
     assignLocation(actor: Principal, mac: string, locationId: string | null): DeviceStatus {
-      return store.transaction(() => {
+      const status = store.transaction(() => {
         const device = mustDevice(mac);
         checkSiteScope(actor, device.siteId);
         if (locationId !== null) {
@@ -294,6 +313,8 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
         audit(ctx, actor, 'device.location.assign', { type: 'device', id: device.mac }, { locationId: before.assignedLocationId }, { locationId });
         return statusOf(device, after, repo.allMapEntries());
       });
+      for (const listener of listeners) listener(status);
+      return status;
     },
 
     /**
@@ -307,14 +328,14 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
       }
       const at = Date.parse(report.at);
       if (Number.isNaN(at)) throw appError('INVALID_FIELD', 'at must be an ISO 8601 time', { field: 'at' });
-      return store.transaction(() => {
+      const result = store.transaction(() => {
         const device = store.devices.get(principal.deviceId) ?? notFound('device', principal.mac);
         const receivedAt = ctx.now().toISOString();
-        if (!repo.recordReportId(device.id, report.id, receivedAt)) return { duplicate: true };
+        if (!repo.recordReportId(device.id, report.id, receivedAt)) return { duplicate: true, device };
         repo.pruneReportIds(new Date(ctx.now().getTime() - reportIdTtlMs).toISOString());
         const before = stateOf(device.id);
         const previous = before.lastReport === null ? null : Date.parse(before.lastReport.at);
-        if (previous !== null && at < previous) return { duplicate: false };
+        if (previous !== null && at < previous) return { duplicate: false, device };
         const next: DeviceE911State = {
           ...before,
           lastReport: report,
@@ -327,8 +348,37 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
           audit(ctx, agentActor(principal), 'device.location', { type: 'device', id: device.mac }, before.resolution, resolution);
         }
         repo.putDeviceState({ ...next, resolution });
-        return { duplicate: false };
+        return { duplicate: false, device };
       });
+      // After the commit: listeners (the status stream) only ever see stored state.
+      if (!result.duplicate) emit(result.device);
+      return { duplicate: result.duplicate };
+    },
+
+    /** Calls `listener` with a device's status after each change; returns the unsubscribe. */
+    onStatusChange(listener: StatusListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    /** Counts over every device: live, SIP registered, located at a registered location, alerting. */
+    fleetStatus(): FleetStatus {
+      const entries = repo.allMapEntries();
+      const counts: FleetStatus = { devices: 0, live: 0, registered: 0, located: 0, alerts: 0 };
+      const page = { limit: 500, offset: 0 };
+      for (;;) {
+        const { items } = store.devices.list({}, page);
+        for (const device of items) {
+          const s = statusOf(device, stateOf(device.id), entries);
+          counts.devices += 1;
+          if (s.live) counts.live += 1;
+          if (s.sip?.registered === true) counts.registered += 1;
+          if (s.location?.status === 'registered') counts.located += 1;
+          if (s.alerts.some((a) => a.severity === 'alert')) counts.alerts += 1;
+        }
+        if (items.length < page.limit) return counts;
+        page.offset += page.limit;
+      }
     },
 
     deviceStatus(mac: string): DeviceStatus {

@@ -203,3 +203,58 @@ describe('agent reports and device status', () => {
     expect(res.body.location).toMatchObject({ id: desk.id, matchedBy: 'assigned' });
   });
 });
+
+describe('fleet status and the status stream', () => {
+  it('counts devices, live, registered, located and alerting', async () => {
+    const desk = await location('Desk 41-02', '+13125550100', {});
+    await api.call('POST', '/network-map', { locationId: desk.id, kind: 'subnet', cidr: '10.1.2.0/24' });
+    const tokenA = await device(MAC_A);
+    const tokenB = await device(MAC_B);
+    await api.call('POST', '/agent/reports', report('s1', '2026-01-01T10:00:00Z', 'Gi1/0/1'), { token: tokenA });
+    await api.call('POST', '/agent/reports', { id: 's2', at: '2026-01-01T10:00:00Z', sip: { registered: true }, network: { ip: '192.0.2.4/24' } }, { token: tokenB });
+    const res = await api.call('GET', '/status');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ devices: 2, live: 2, registered: 2, located: 1, alerts: 1 });
+  });
+
+  it('streams each device change as a server-sent event and refuses a stream without a token', async () => {
+    const token = await device(MAC_A);
+    const abort = new AbortController();
+    const res = await fetch(`${api.baseUrl}/status/stream`, {
+      headers: { authorization: `Bearer ${api.adminToken}`, accept: 'text/event-stream' },
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    text += (await reader.read()).value ?? '';
+    expect(text).toContain(': deskprov status stream');
+    await api.call('POST', '/agent/reports', report('e1', '2026-01-01T10:00:00Z', 'Gi1/0/1'), { token });
+    const deadline = Date.now() + 5000;
+    const complete = () => text.includes('event: device') && text.includes('\n\n', text.indexOf('event: device'));
+    while (!complete() && Date.now() < deadline) {
+      text += (await reader.read()).value ?? '';
+    }
+    const block = text.slice(text.indexOf('event: device')).split('\n\n')[0]!;
+    const data = JSON.parse(block.split('\n').find((l) => l.startsWith('data: '))!.slice(6));
+    expect(data).toMatchObject({ mac: '001565aabb01', sip: { registered: true } });
+    const unauthorized = await fetch(`${api.baseUrl}/status/stream`);
+    expect(unauthorized.status).toBe(401);
+    await unauthorized.body?.cancel();
+    abort.abort();
+  });
+
+  it('ends open streams when the server closes', async () => {
+    const res = await fetch(`${api.baseUrl}/status/stream`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+    const reader = res.body!.getReader();
+    await reader.read();
+    const started = Date.now();
+    await api.app.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+  });
+});

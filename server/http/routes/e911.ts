@@ -8,6 +8,7 @@ import { errors, IdParams, ListOf } from '../schemas/common.ts';
 import { MacParams } from '../schemas/devices.ts';
 import {
   AgentReportBody,
+  FleetStatusView,
   AlertsQuery,
   AlertsView,
   AssignLocation,
@@ -28,6 +29,8 @@ const tags = ['e911'];
 const Pidf = Type.String({ description: 'application/pidf+xml (RFC 4119, RFC 5139, RFC 5491)' });
 // An agent report is a few hundred bytes; 64 KiB leaves room and keeps hostile bodies small.
 const REPORT_BODY_LIMIT = 64 * 1024;
+// A comment line this often keeps proxies and NAT from dropping an idle status stream.
+const STREAM_KEEPALIVE_MS = 15_000;
 
 /** E911 locations, network map, agent reports, device status and alerts (issue P5). */
 export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
@@ -128,6 +131,52 @@ export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
     '/devices/:mac/location',
     { schema: { tags, params: MacParams, body: AssignLocation, response: { 200: DeviceStatusView, ...errors(400, 401, 403, 404, 422) } } },
     async (request) => e911.assignLocation(actorOf(request), request.params.mac, request.body.locationId),
+  );
+
+  app.get(
+    '/status',
+    { config: { minRole: 'installer' }, schema: { tags, response: { 200: FleetStatusView, ...errors(401, 403) } } },
+    async () => e911.fleetStatus(),
+  );
+
+  // Open status streams are ended before the server stops listening: an open stream would hold
+  // close() forever (fastify closes idle connections only).
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of streams) end();
+  });
+
+  app.get(
+    '/status/stream',
+    {
+      config: { minRole: 'installer' },
+      schema: { tags, description: 'Server-Sent Events: `event: device` with the device status JSON after each change' },
+    },
+    async (request, reply) => {
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-content-type-options': 'nosniff',
+      });
+      // WHATWG HTML §9.2: a comment line opens the stream at once so the client sees it connected.
+      res.write(': deskprov status stream\n\n');
+      const unsubscribe = e911.onStatusChange((status) => {
+        res.write(`event: device\ndata: ${JSON.stringify(status)}\n\n`);
+      });
+      const keepalive = setInterval(() => res.write(': keep-alive\n\n'), STREAM_KEEPALIVE_MS);
+      keepalive.unref();
+      const end = () => {
+        clearInterval(keepalive);
+        unsubscribe();
+        streams.delete(end);
+        if (!res.writableEnded) res.end();
+      };
+      streams.add(end);
+      request.raw.once('close', end);
+    },
   );
 
   app.get(

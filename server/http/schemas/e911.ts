@@ -191,3 +191,11 @@ export const AlertsQuery = Type.Object({ siteId: Type.Optional(Type.String({ max
 export const AlertsView = Type.Object({
   items: Type.Array(Type.Object({ mac: Type.String(), deviceId: Type.String(), alerts: Type.Array(AlertView) })),
 });
+
+export const FleetStatusView = Type.Object({
+  devices: Type.Integer({ minimum: 0 }),
+  live: Type.Integer({ minimum: 0 }),
+  registered: Type.Integer({ minimum: 0 }),
+  located: Type.Integer({ minimum: 0 }),
+  alerts: Type.Integer({ minimum: 0 }),
+});
