@@ -4,6 +4,7 @@ import { AuditEventView, AuditQuery } from '../schemas/audit.ts';
 import { errors, ListOf } from '../schemas/common.ts';
 import type { RouteOptions } from './actor.ts';
 
+/** `/audit`: the audit trail, newest first, filtered by entity, actor, action and time. */
 export const auditRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
   app.get(
     '/audit',

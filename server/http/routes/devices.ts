@@ -17,6 +17,7 @@ import { actorOf, type RouteOptions } from './actor.ts';
 const tags = ['devices'];
 const one = { 200: DeviceView, ...errors(400, 401, 403, 404, 409, 422) };
 
+/** `/devices`: bind, list, read, rebind, delete, restore, claim, agent token; `{mac}` in any spelling. */
 export const deviceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
   app.post(
     '/devices',

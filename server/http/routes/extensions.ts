@@ -13,6 +13,7 @@ import { actorOf, type RouteOptions } from './actor.ts';
 
 const tags = ['extensions'];
 
+/** `/extensions`: read and edit lines; the secret only through `secret:reveal` (super-admin). */
 export const extensionRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
   app.get(
     '/extensions',

@@ -3,6 +3,7 @@ import { errors } from '../schemas/common.ts';
 import { ImportBody, ImportResult } from '../schemas/import.ts';
 import { actorOf, type RouteOptions } from './actor.ts';
 
+/** `/import`: users and devices from one CSV file, all or nothing (see schemas/import.ts). */
 export const importRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
   app.post(
     '/import',

@@ -3,6 +3,7 @@ import { errors } from '../schemas/common.ts';
 import { ModelList, modelView } from '../schemas/models.ts';
 import type { RouteOptions } from './actor.ts';
 
+/** `/models`: the model catalogue devices may use. */
 export const modelRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
   app.get(
     '/models',

@@ -7,6 +7,7 @@ import { actorOf, type RouteOptions } from './actor.ts';
 
 const tags = ['numbers'];
 
+/** `/numbers`: the E.164 inventory outbound caller IDs come from. */
 export const numberRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
   app.post(
     '/numbers',

@@ -7,6 +7,7 @@ import { actorOf, type RouteOptions } from './actor.ts';
 
 const tags = ['sites'];
 
+/** `/sites`: create, list, read, edit, delete (a site in use is 409). */
 export const siteRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
   app.post(
     '/sites',

@@ -8,6 +8,7 @@ import { actorOf, type RouteOptions } from './actor.ts';
 const tags = ['tokens'];
 const superAdmin = { minRole: 'super-admin' } as const;
 
+/** `/tokens`: API tokens, super-admin only; a token value is shown once, at creation. */
 export const tokenRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
   app.post(
     '/tokens',

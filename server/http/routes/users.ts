@@ -7,6 +7,7 @@ import { actorOf, type RouteOptions } from './actor.ts';
 
 const tags = ['users'];
 
+/** `/users`: create (extension allocated when not given), list, read, edit (licence), delete. */
 export const userRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
   app.post(
     '/users',
