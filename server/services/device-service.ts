@@ -56,6 +56,7 @@ function bindingRequest(input: { userId?: string; standalone?: boolean }, displa
   return hasUser ? { userId: input.userId as string } : { standalone: true, displayName };
 }
 
+/** Devices: binding (user or standalone), rebinding, restore, claim, agent tokens. */
 export function createDeviceService(ctx: ServiceContext) {
   const { store, catalog } = ctx;
 

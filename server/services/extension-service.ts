@@ -73,6 +73,7 @@ export function touchDevicesOf(ctx: ServiceContext, number: number): void {
   }
 }
 
+/** Extensions: edits, and the audited secret reveal and rotation. */
 export function createExtensionService(ctx: ServiceContext) {
   const { store } = ctx;
 

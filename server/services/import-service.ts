@@ -44,6 +44,7 @@ export interface RowError {
 /** Thrown inside the transaction to roll the whole import back. */
 class Rejected extends Error {}
 
+/** All-or-nothing import of user and device rows (one CSV file). */
 export function createImportService(ctx: ServiceContext, users: UserService, devices: DeviceService) {
   const { store } = ctx;
 

@@ -19,6 +19,7 @@ export interface NumberPatch {
   extension?: number | null;
 }
 
+/** The E.164 numbers inventory. */
 export function createNumberService(ctx: ServiceContext) {
   const { store } = ctx;
 

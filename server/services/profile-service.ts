@@ -29,6 +29,7 @@ function checkSettingsText(value: unknown, path: string): void {
   }
 }
 
+/** Profiles: settings bundles with a parent chain and optimistic concurrency on the revision. */
 export function createProfileService(ctx: ServiceContext) {
   const { store, catalog } = ctx;
 

@@ -1,5 +1,6 @@
 import { audit, type ServiceContext, SYSTEM } from './context.ts';
 
+/** The retention job: purges what the 7-day restore window no longer protects. */
 export function createRetentionService(ctx: ServiceContext) {
   const { store } = ctx;
   return {

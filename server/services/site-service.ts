@@ -7,6 +7,7 @@ import { audit, checkSiteScope, listing, notFound, type ServiceContext } from '.
 export type SiteInput = Omit<SiteFields, 'tftpSecrets'> & { tftpSecrets?: boolean };
 export type SitePatch = Partial<SiteFields>;
 
+/** Sites: time zone, networks, extension range (no overlaps between sites), registrar. */
 export function createSiteService(ctx: ServiceContext) {
   const { store } = ctx;
 

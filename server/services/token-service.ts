@@ -17,6 +17,7 @@ export interface TokenInput {
 /** Shortest DESKPROV_ADMIN_TOKEN accepted: anything shorter is guessable. */
 export const MIN_ENV_TOKEN_LENGTH = 16;
 
+/** Admin API tokens (stored as SHA-256) and the first-start super-admin token. */
 export function createTokenService(ctx: ServiceContext) {
   const { store } = ctx;
   const generate = (): string => `dpt_${ctx.random(32).toString('base64url')}`;

@@ -34,6 +34,7 @@ function checkRoleChange(actor: Principal, from: Role | undefined, to: Role | un
   }
 }
 
+/** Users and their primary extension; licence removal and deletion unbind their devices. */
 export function createUserService(ctx: ServiceContext) {
   const { store } = ctx;
 
