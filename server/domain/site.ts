@@ -87,7 +87,7 @@ export function validateSite(input: SiteFields): SiteFields {
     });
   }
   const host = input.registrar.host;
-  if (!HOST.test(host) || host.length > 253) {
+  if (!(HOST.test(host) || ipaddr.IPv6.isValid(host)) || host.length > 253) {
     throw appError('INVALID_FIELD', 'registrar.host must be a host name or IP address', { field: 'registrar.host' });
   }
   return { ...input, name, networks, extensionRange: { first, last } };

@@ -47,6 +47,8 @@ describe('sites', () => {
     expect(() => validateSite({ ...SITE, registrar: { host: 'pbx;rm -rf' } })).toThrow(
       expect.objectContaining({ field: 'registrar.host' }),
     );
+    expect(validateSite({ ...SITE, registrar: { host: '2001:db8::5' } }).registrar.host).toBe('2001:db8::5');
+    expect(validateSite({ ...SITE, registrar: { host: '[2001:db8::5]' } }).registrar.host).toBe('[2001:db8::5]');
     expect(() => validateSite({ ...SITE, name: 'H\nQ' })).toThrow(expect.objectContaining({ field: 'name' }));
   });
 });
