@@ -239,7 +239,7 @@ export function derivePublicUrl(http: ListenAddress, system: Pick<SystemFacts, '
 }
 
 /** A URL for one listener, for the start-up banner and the derived public URL. */
-export function listenUrl(scheme: 'http' | 'https', address: ListenAddress): string {
+export function listenUrl(scheme: 'http' | 'https' | 'tftp', address: ListenAddress): string {
   const hostPart = ipaddr.IPv6.isValid(address.host) ? `[${address.host}]` : address.host;
   return `${scheme}://${hostPart}:${address.port}/`;
 }

@@ -8,8 +8,10 @@ import { createPhoneFrontEnd, type PhoneFrontEnd } from './http/phone-front-end.
 import { uiPlugin } from './http/ui-plugin.ts';
 import { readCatalog } from './io/read-catalog.ts';
 import { createLogger } from './logger.ts';
+import { startDiscovery, type Discovery } from './discovery/start-discovery.ts';
 import { createServices, type Services } from './services/index.ts';
 import { openDatabase, type Database } from './store/database.ts';
+import { startTftpServer, type TftpServer } from './tftp/tftp-server.ts';
 
 /** The package root: catalogue data ships with the code, wherever the process was started from. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -30,6 +32,10 @@ export interface RunningServer {
   phoneFrontEnd: PhoneFrontEnd;
   /** The HTTP base URL actually bound (port filled in when `--http` gave port 0). */
   httpUrl: string;
+  /** Null when `--tftp off`. */
+  tftp: TftpServer | null;
+  /** Null when no discovery interface is configured (the default). */
+  discovery: Discovery | null;
   close(): Promise<void>;
 }
 
@@ -39,9 +45,9 @@ function packageVersion(): string {
 }
 
 /**
- * Starts deskprov from one config: database, catalogue, services, housekeeping, HTTP.
- * HTTPS (`config.https`), TFTP (`config.tftp`) and discovery (`config.discovery`) are started by
- * their own modules next to the HTTP listener; this function is where they are wired in.
+ * Starts deskprov from one config: database, catalogue, services, housekeeping, then the
+ * listeners: HTTP, TFTP (`config.tftp`) and discovery (`config.discovery`), all over the same
+ * services and phone pipeline. HTTPS (`config.https`) is wired in here too once it exists.
  */
 export async function serve(config: Config, options: ServeOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -91,12 +97,40 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       config.publicUrl = listenUrl('http', { host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, ''), port });
     }
 
+    let tftp: TftpServer | null = null;
+    let discovery: Discovery | null = null;
+    try {
+      if (config.tftp !== null) {
+        tftp = await startTftpServer({
+          host: config.tftp.host,
+          port: config.tftp.port,
+          source: phoneFrontEnd.tftpSource,
+          isBanned: phoneFrontEnd.tftpIsBanned,
+          logger,
+        });
+      }
+      discovery = await startDiscovery({
+        interfaces: config.discovery,
+        httpPort: port,
+        publicUrl: () => config.publicUrl,
+        dataDir: config.dataDir,
+        logger,
+      });
+    } catch (err) {
+      await tftp?.close();
+      await app.close();
+      throw err;
+    }
+
+    const tftpAddress = tftp?.address();
     print(
       [
         `deskprov serving on ${httpUrl}`,
-        `  phones:  ${config.publicUrl}`,
-        `  console: ${httpUrl}ui/`,
-        `  API:     ${httpUrl}api/v1 (OpenAPI: ${httpUrl}api/v1/openapi.json)`,
+        `  phones:    ${config.publicUrl}`,
+        `  TFTP:      ${tftpAddress ? listenUrl('tftp', { host: tftpAddress.address, port: tftpAddress.port }) : 'off'}`,
+        `  discovery: ${config.discovery.length > 0 ? config.discovery.join(', ') : 'off'}`,
+        `  console:   ${httpUrl}ui/`,
+        `  API:       ${httpUrl}api/v1 (OpenAPI: ${httpUrl}api/v1/openapi.json)`,
       ].join('\n'),
     );
     logger.info({ http: httpUrl, publicUrl: config.publicUrl, data: config.dataDir }, 'deskprov started');
@@ -105,13 +139,15 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     const close = (): Promise<void> => {
       closing ??= (async () => {
         clearInterval(timer);
+        await discovery?.close();
+        await tftp?.close();
         await app.close();
         db.close();
         logger.flush();
       })();
       return closing;
     };
-    return { app, services, phoneFrontEnd, httpUrl, close };
+    return { app, services, phoneFrontEnd, httpUrl, tftp, discovery, close };
   } catch (err) {
     clearInterval(timer);
     db.close();

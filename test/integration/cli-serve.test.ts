@@ -1,3 +1,4 @@
+import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,14 +37,36 @@ describe('deskprov serve configuration errors', () => {
   });
 });
 
+/** One RFC 1350 read request; resolves with the first DATA packet's payload. */
+function tftpFirstBlock(port: number, file: string): Promise<Buffer> {
+  const socket = dgram.createSocket('udp4');
+  return new Promise<Buffer>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no TFTP answer')), 10_000);
+    socket.on('message', (packet, peer) => {
+      clearTimeout(timer);
+      // ACK block 1 so the server finishes cleanly (the file fits one 512-byte block).
+      socket.send(Buffer.from([0, 4, 0, 1]), peer.port, peer.address, () => {
+        socket.close();
+        if (packet.readUInt16BE(0) === 3) resolve(packet.subarray(4));
+        else reject(new Error(`TFTP answered opcode ${packet.readUInt16BE(0)}: ${packet.subarray(4).toString()}`));
+      });
+    });
+    const rrq = Buffer.concat([Buffer.from([0, 1]), Buffer.from(`${file}\0octet\0`, 'ascii')]);
+    socket.send(rrq, port, '127.0.0.1');
+  });
+}
+
 describe('deskprov serve', () => {
-  it('prints the first-start token once, serves /healthz and the API with it, and stops cleanly on SIGTERM', async () => {
+  it('prints the first-start token once, serves /healthz, the API, the console and TFTP, and stops cleanly on SIGTERM', async () => {
     dir = mkdtempSync(join(tmpdir(), 'deskprov-serve-'));
-    const args = ['--data', join(dir, 'data'), '--http', '127.0.0.1:0', '--tftp', 'off'];
+    const args = ['--data', join(dir, 'data'), '--http', '127.0.0.1:0', '--tftp', '127.0.0.1:0'];
     running = await startServerProcess(args);
     const token = /first start.*\n\s+(\S+)/.exec(running.stderr())?.[1];
     expect(token).toMatch(/^dpt_/);
-    expect(running.stderr()).toContain(`  API:     ${running.url}api/v1`);
+    expect(running.stderr()).toContain(`  API:       ${running.url}api/v1`);
+    const tftpPort = Number(/TFTP: +tftp:\/\/127\.0\.0\.1:(\d+)\//.exec(running.stderr())?.[1]);
+    expect(tftpPort).toBeGreaterThan(0);
+    expect((await tftpFirstBlock(tftpPort, 'y000000000000.boot')).toString('utf8')).toMatch(/^#!version:1\.0\.0\.1\n/);
     expect(await (await fetch(`${running.url}healthz`)).json()).toEqual({ status: 'ok' });
     const sites = await fetch(`${running.url}api/v1/sites`, { headers: { authorization: `Bearer ${token}` } });
     expect(sites.status).toBe(200);
