@@ -81,6 +81,8 @@ export interface TftpStats {
   duplicates: number;
   /** Packets from a foreign transfer ID (RFC 1350 §4). */
   foreignTid: number;
+  /** ERROR datagrams sent by the server itself (refusals, busy, foreign TIDs). */
+  errorsSent: number;
   /** DATA and OACK datagrams sent, retransmissions included. */
   datagramsSent: number;
   retransmits: number;

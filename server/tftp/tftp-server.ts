@@ -51,7 +51,8 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
   let closed = false;
   const stats: TftpStats = {
     requests: 0, served: 0, failed: 0, active: 0, refused: 0, malformed: 0,
-    rateLimited: 0, banned: 0, busy: 0, duplicates: 0, foreignTid: 0, datagramsSent: 0, retransmits: 0,
+    rateLimited: 0, banned: 0, busy: 0, duplicates: 0, foreignTid: 0, errorsSent: 0, datagramsSent: 0,
+    retransmits: 0,
   };
 
   const main = dgram.createSocket(type);
@@ -69,12 +70,18 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
     }
   };
 
+  /** Every ERROR the server sends goes through here, so the count shows how much it answers strangers. */
+  const sendError = (socket: dgram.Socket, code: ErrorCode, to: TftpClient): void => {
+    stats.errorsSent++;
+    sendFrom(socket, errorPacket(code), to);
+  };
+
   /** `byServer`: the server itself refused (name, WRQ, mode); a source records its own misses. */
   const refuse = (client: TftpClient, code: ErrorCode, detail: string, byServer: boolean, silent = false): void => {
     stats.refused++;
     if (byServer) config.onMiss?.(client.address);
     logger.debug({ client, code, detail }, 'tftp: request refused');
-    if (!silent) sendFrom(main, errorPacket(code), client);
+    if (!silent) sendError(main, code, client);
   };
 
   const reserve = (ip: string): void => {
@@ -123,7 +130,7 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
     }
     if (stats.active >= limits.maxTransfers || (perSource.get(client.address) ?? 0) >= limits.maxPerSource) {
       stats.busy++;
-      sendFrom(main, errorPacket('RATE_LIMITED'), client);
+      sendError(main, 'RATE_LIMITED', client);
       return;
     }
 
@@ -136,7 +143,7 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
       release(client.address, tid);
       logger.warn({ err, client, file: name.name }, 'tftp: file source failed');
       stats.refused++;
-      sendFrom(main, errorPacket('INTERNAL'), client);
+      sendError(main, 'INTERNAL', client);
       return;
     }
     if (file.kind === 'error') {
@@ -179,10 +186,11 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
     try {
       await bind(socket, config.host, 0);
     } catch (err) {
+      socket.close();
       release(client.address, tid);
       await closeFile(file);
       logger.warn({ err }, 'tftp: cannot bind a transfer socket');
-      sendFrom(main, errorPacket('INTERNAL'), client);
+      sendError(main, 'INTERNAL', client);
       return;
     }
     if (closed) {
@@ -222,9 +230,13 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
     socket.on('message', (msg, rinfo) => {
       const decoded = decodePacket(msg);
       if (rinfo.address !== client.address || rinfo.port !== client.port) {
-        // RFC 1350 §4: answer a stranger with error 5 and carry on; garbage from one gets nothing.
+        // RFC 1350 §4: answer a stranger with error 5 and carry on. Garbage gets nothing, and the
+        // replies share the per-source rate, so spoofed packets cannot turn a transfer port into a
+        // reflector (the error is larger than a 4-byte ACK).
         stats.foreignTid++;
-        if (decoded.ok) sendFrom(socket, errorPacket('UNKNOWN_TRANSFER_ID'), { address: rinfo.address, port: rinfo.port });
+        if (decoded.ok && limiter.allow(rinfo.address, now())) {
+          sendError(socket, 'UNKNOWN_TRANSFER_ID', { address: rinfo.address, port: rinfo.port });
+        }
         return;
       }
       if (!decoded.ok) {

@@ -135,6 +135,22 @@ describe('TFTP server over loopback', () => {
     await expect.poll(() => server?.stats()).toMatchObject({ served: 1, foreignTid: 1 });
   });
 
+  it('answers a flood from a foreign transfer ID only within the per-source rate', async () => {
+    const port = await start({ limits: { timeoutMs: 5000, requestsPerSecondPerSource: 5 }, now: () => 0 });
+    const c = await client();
+    const stranger = await client();
+    c.send({ op: 'RRQ', filename: 'big.bin', mode: 'octet', options: [] }, port);
+    const first = await c.packet();
+    for (let i = 0; i < 20; i++) stranger.send({ op: 'ACK', block: 1 }, first.port);
+    await expect.poll(() => server?.stats().foreignTid).toBe(20);
+    // One token went to the RRQ; the other four answer four of the twenty strays, and no more.
+    expect(server?.stats().errorsSent).toBe(4);
+    const replies = await Promise.all([1, 2, 3, 4].map(() => stranger.packet()));
+    expect(replies.every((r) => r.packet.op === 'ERROR' && r.packet.code === 5)).toBe(true);
+    c.send({ op: 'ACK', block: 1 }, first.port);
+    expect((await c.packet()).packet).toMatchObject({ op: 'DATA', block: 2 });
+  });
+
   it('survives an empty datagram and garbage sent to a transfer port', async () => {
     const port = await start({ limits: { timeoutMs: 2000 } });
     const c = await client();
