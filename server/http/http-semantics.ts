@@ -1,15 +1,10 @@
-import { createHash } from 'node:crypto';
+export { strongEtag } from '../provisioning/content-etag.ts';
 
 /**
  * HTTP caching and range semantics for phone files and firmware: strong ETags from the body
  * (RFC 9110 §8.8.3), `If-None-Match` → 304 (§13.1.2), single `Range` → 206 or 416 (§14).
  * Pure functions over bytes and header values; the routes apply them.
  */
-
-/** A strong entity tag: the first 128 bits of the body's SHA-256, base64url, quoted. */
-export function strongEtag(body: Buffer | string): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-}
 
 /**
  * True when `If-None-Match` matches `etag`, so the answer is 304 (RFC 9110 §13.1.2: weak

@@ -7,7 +7,7 @@ import { renderFile } from '../provisioning/render.ts';
 import { resolveSettings } from '../provisioning/resolve-settings.ts';
 import type { Catalog, ModelFile } from '../provisioning/types.ts';
 import { maskSecrets } from '../provisioning/withhold-secrets.ts';
-import { strongEtag } from '../http/http-semantics.ts';
+import { strongEtag } from '../provisioning/content-etag.ts';
 import type { HttpCredentials, PhoneReadRepo } from '../store/phone-read-repo.ts';
 import type { Store } from '../store/repositories.ts';
 import type { Device } from '../domain/device.ts';

@@ -1,0 +1,10 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A strong entity tag for rendered bytes (RFC 9110 §8.8.3): the first 128 bits of the body's
+ * SHA-256, base64url, quoted. Equal bytes, equal tag; it lives with the render cache so the
+ * pipeline tags a render once, and the HTTP front end only compares.
+ */
+export function strongEtag(body: Buffer | string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+}
