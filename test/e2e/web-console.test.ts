@@ -100,7 +100,8 @@ beforeAll(async () => {
   const site = await created('POST', '/sites', {
     name: 'Head office',
     timezone: 'Europe/Berlin',
-    networks: ['10.1.0.0/16'],
+    // Loopback too: the diff test fetches a file as the phone itself.
+    networks: ['10.1.0.0/16', '127.0.0.0/8'],
     extensionRange: { first: 2000, last: 2099 },
     registrar: { host: 'pbx.example.com' },
   });
@@ -257,12 +258,13 @@ describe('web console', () => {
     await page.close();
   });
 
-  it('shows a status report posted by the agent in the live view within 2 s without a reload', async () => {
+  it('shows a status report posted by the agent in the live view within 2 s without a reload (status stream)', async () => {
     const agentToken = (await created('POST', '/devices/001565aabb01/agent-token', undefined)).token as string;
     const { page, problems } = await signedIn(adminToken);
     await page.goto(`${base}/ui/#/live`);
     const registered = page.locator('tr[data-mac="001565aabb01"] td[data-label=Registered]');
     await registered.waitFor();
+    await page.locator('.live-mode', { hasText: 'status stream' }).waitFor();
     expect(await registered.textContent()).not.toBe('registered');
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
 
@@ -275,6 +277,33 @@ describe('web console', () => {
     expect(elapsed).toBeLessThan(2000);
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('falls back to polling when the server has no status stream and still shows an agent report within 2 s', async () => {
+    const agentToken = (await created('POST', '/devices/001565aabb04/agent-token', undefined)).token as string;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // What a server without the stream answers (its not-found handler), for this tab only.
+    await page.route('**/api/v1/status/stream', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no route GET /api/v1/status/stream' } }),
+      }),
+    );
+    await page.goto(`${base}/ui/`);
+    await page.fill('#token', adminToken);
+    await page.click('form.login button[type=submit]');
+    await page.locator('.live-mode', { hasText: 'no status stream' }).waitFor();
+    const registered = page.locator('tr[data-mac="001565aabb04"] td[data-label=Registered]');
+    expect(await registered.textContent()).not.toBe('not registered');
+
+    const started = Date.now();
+    const report = { id: 'console-e2e-poll', at: new Date().toISOString(), sip: { registered: false, lastError: '403 Forbidden' } };
+    expect((await api('POST', '/agent/reports', report, {}, agentToken)).status).toBe(202);
+    await registered.locator('.badge', { hasText: 'not registered' }).waitFor({ timeout: 2000 });
+
+    expect(Date.now() - started).toBeLessThan(2000);
     await page.close();
   });
 
@@ -405,6 +434,28 @@ describe('web console', () => {
     expect(text).toContain(String(device.binding.extension.number));
     expect(text).not.toContain(secret);
     await page.screenshot({ path: join(ARTIFACTS, 'device-page.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows what changed in a device file since the phone last fetched it', async () => {
+    const fetched = await fetch(`${base}/001565aabb01.cfg`, { headers: { 'user-agent': 'Yealink SIP-T54W 150.86.0.70 00:15:65:aa:bb:01' } });
+    expect(fetched.status).toBe(200);
+    await fetched.arrayBuffer();
+    const current = await api('GET', `/profiles/${profileId}`);
+    const settings = { ...current.body.settings, raw: { yealink: { 'custom.diff_marker': '7' } } };
+    const edited = await api('PATCH', `/profiles/${profileId}`, { settings }, { 'if-match': current.headers.get('etag') ?? '' });
+    expect(edited.status).toBe(200);
+
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/device/001565aabb01`);
+    const row = page.locator('table.file-list tr', { hasText: '001565aabb01.cfg' });
+    await row.locator('td[data-label=Changed]', { hasText: 'changed' }).waitFor();
+    await row.locator('button', { hasText: 'Diff vs served' }).click();
+    const added = await page.locator('pre.file-diff .diff-add').allTextContents();
+
+    expect(added).toEqual(['+custom.diff_marker = 7\n']);
+    expect(await page.locator('pre.file-diff').textContent()).not.toMatch(/password = (?!\*)/);
     expect(problems).toEqual([]);
     await page.close();
   });

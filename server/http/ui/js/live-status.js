@@ -1,6 +1,6 @@
 import { ApiError, get, seg, stream } from './api.js';
 
-/** How often the live view re-reads when the server has no status stream: a change shows well within 2 s. */
+/** How often the live view re-reads: with or without the status stream, a change shows well within 2 s. */
 export const POLL_MS = 1000;
 
 /**
@@ -31,51 +31,54 @@ export function createStatusReader() {
 }
 
 /**
- * Calls `refresh()` whenever something may have changed: on every event of the status stream
- * (`GET /status/stream`) while it is open, else every POLL_MS. `onMode('stream'|'polling')`
- * says which. Returns a stop function.
+ * Keeps a page current without reloads. While the status stream (`GET /status/stream`) is open,
+ * each `event: device` hands its status to `onStatus(status)` at once, and `refresh({statuses:
+ * false})` re-reads only the device list every POLL_MS (admin edits such as claims are not
+ * streamed). Without a stream, `refresh({statuses: true})` re-reads everything every POLL_MS.
+ * `onMode('stream'|'polling')` says which. Returns a stop function.
  */
-export function watchChanges(refresh, onMode) {
+export function watchChanges({ refresh, onStatus }, onMode) {
   const abort = new AbortController();
   let timer = null;
   let stopped = false;
-  let pending = null;
+  let streaming = false;
 
-  const poll = () => {
+  const tick = async () => {
     if (stopped) return;
-    onMode('polling');
-    const tick = async () => {
-      if (stopped) return;
-      try {
-        await refresh();
-      } catch {
-        // A failed read (server restarting) is retried on the next tick.
-      } finally {
-        if (!stopped) timer = setTimeout(tick, POLL_MS);
-      }
-    };
-    timer = setTimeout(tick, POLL_MS);
+    try {
+      await refresh({ statuses: !streaming });
+    } catch {
+      // A failed read (server restarting) is retried on the next tick.
+    } finally {
+      if (!stopped) timer = setTimeout(tick, POLL_MS);
+    }
   };
+  timer = setTimeout(tick, POLL_MS);
 
+  const fallBack = () => {
+    streaming = false;
+    if (!stopped) onMode('polling');
+  };
   stream(
     '/status/stream',
-    () => {
-      // Bursts of events (a site coming online) become one refresh.
-      pending ??= setTimeout(() => {
-        pending = null;
-        if (!stopped) refresh();
-      }, 100);
+    ({ event, data }) => {
+      if (event !== 'device') return;
+      try {
+        onStatus(JSON.parse(data));
+      } catch {
+        // A malformed event is skipped; the next refresh corrects the view.
+      }
     },
     abort.signal,
-    () => onMode('stream'),
-  ).then(poll, (err) => {
-    if (!stopped && !(err instanceof DOMException && err.name === 'AbortError')) poll();
-  });
+    () => {
+      streaming = true;
+      onMode('stream');
+    },
+  ).then(fallBack, fallBack);
 
   return () => {
     stopped = true;
     abort.abort();
     clearTimeout(timer);
-    clearTimeout(pending);
   };
 }

@@ -52,11 +52,26 @@ export async function livePage(root) {
     draw();
   }
 
-  async function refresh() {
-    const devices = await getAll('/devices');
-    const pairs = await mapLimited(devices, 6, async (d) => [d.mac, await statuses.of(d.mac)]);
-    view.devices = devices;
-    view.status = new Map(pairs);
+  /**
+   * Reads the device list and every device's status in parallel and draws each as soon as it
+   * arrives, so a change shows after one round trip even on a busy server.
+   */
+  async function refresh({ statuses: all } = { statuses: true }) {
+    const known = all ? view.devices.map((d) => d.mac) : [];
+    const listed = getAll('/devices').then((devices) => {
+      view.devices = devices;
+      view.updatedAt = new Date();
+      draw();
+      return devices;
+    });
+    const readStatuses = async (macs) => {
+      const pairs = await mapLimited(macs, 8, async (mac) => [mac, await statuses.of(mac)]);
+      for (const [mac, status] of pairs) view.status.set(mac, status);
+    };
+    await Promise.all([listed, readStatuses(known)]);
+    // Devices new to the view (or all of them, when the stream is not there to push statuses).
+    const added = view.devices.map((d) => d.mac).filter((mac) => !known.includes(mac) && (all || !view.status.has(mac)));
+    if (added.length > 0) await readStatuses(added);
     view.updatedAt = new Date();
     draw();
   }
@@ -92,9 +107,9 @@ export async function livePage(root) {
     drawModelFilter();
     modeLine.textContent =
       view.mode === 'stream'
-        ? 'Live: updates arrive from the status stream.'
+        ? 'Live: statuses arrive from the status stream.'
         : view.mode === 'polling'
-          ? `Live: refreshed every ${POLL_MS / 1000} s (this server has no status stream).`
+          ? `Live: refreshed every ${POLL_MS / 1000} s (no status stream).`
           : 'Connecting…';
     if (view.updatedAt) modeLine.append(` Last update ${view.updatedAt.toLocaleTimeString()}.`);
     replace(
@@ -146,10 +161,19 @@ export async function livePage(root) {
   }
 
   await refresh();
-  return watchChanges(refresh, (mode) => {
-    view.mode = mode;
-    draw();
-  });
+  return watchChanges(
+    {
+      refresh,
+      onStatus: (status) => {
+        view.status.set(status.mac, status);
+        draw();
+      },
+    },
+    (mode) => {
+      view.mode = mode;
+      draw();
+    },
+  );
 }
 
 /** `Promise.all(items.map(fn))` with at most `limit` calls in flight, so a big site does not flood the server. */
