@@ -11,9 +11,10 @@ import {
 } from '../domain/e911-location.ts';
 import { resolutionChanged, resolveLocation, type Resolution } from '../domain/e911-resolution.ts';
 import { assertNoConflict, normaliseNetworkMapEntry, type NetworkMapEntry, type NetworkMapInput } from '../domain/network-map.ts';
+import type { NetworkMapRow } from '../domain/network-map-csv.ts';
 import { devicePidf, locationPidf, methodFor } from '../domain/pidf-lo.ts';
 import type { DevicePrincipal, Principal } from '../domain/roles.ts';
-import { appError } from '../errors.ts';
+import { appError, isAppError, type DeskprovError } from '../errors.ts';
 import type { DeviceE911State, E911Repository } from '../store/e911-repo.ts';
 import type { Page } from '../store/repositories.ts';
 import { audit, checkSiteScope, listing, notFound, type ServiceContext, unknownReference } from './context.ts';
@@ -282,6 +283,40 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
         audit(ctx, actor, 'network-map.create', { type: 'network-map', id: entry.id }, null, entry);
         return entry;
       });
+    },
+
+    /**
+     * Adds many entries, all or nothing: each row is checked against the map plus the rows before
+     * it; any bad row rolls everything back and IMPORT_REJECTED lists each bad row with its line.
+     */
+    importMap(actor: Principal, rows: readonly NetworkMapRow[]): { imported: number } {
+      const errors: Array<{ line: number; code: string; message: string; field?: string }> = [];
+      const rejected = new Error('rejected');
+      try {
+        return store.transaction(() => {
+          for (const { line, ...input } of rows) {
+            try {
+              const normalised = normaliseNetworkMapEntry(input);
+              const loc = repo.getLocation(normalised.locationId) ?? unknownReference('locationId', 'location', normalised.locationId);
+              checkSiteScope(actor, loc.siteId);
+              assertNoConflict(normalised, repo.allMapEntries());
+              repo.insertMapEntry({ id: ctx.newId(), ...normalised }, ctx.now().toISOString());
+            } catch (err) {
+              if (!isAppError(err)) throw err;
+              const e = err as DeskprovError;
+              errors.push({ line, code: e.code, message: e.message, ...(e.field === undefined ? {} : { field: e.field }) });
+            }
+          }
+          if (errors.length > 0) throw rejected;
+          audit(ctx, actor, 'network-map.import', { type: 'network-map', id: ctx.newId() }, null, { imported: rows.length });
+          return { imported: rows.length };
+        });
+      } catch (err) {
+        if (err !== rejected) throw err;
+        throw appError('IMPORT_REJECTED', `${errors.length} of ${rows.length} rows are invalid; nothing was imported`, {
+          details: { errors },
+        });
+      }
     },
 
     listMap: (filter: { locationId?: string }, page: Page) => listing(page, repo.listMapEntries(filter, page)),

@@ -258,3 +258,23 @@ describe('fleet status and the status stream', () => {
     }
   });
 });
+
+describe('network map import', () => {
+  it('imports a CSV all or nothing, listing each bad row with its line', async () => {
+    const desk = await location('Desk', '+13125550100', {});
+    const good = `locationId,kind,chassisId,portId,cidr\n${desk.id},switchPort,00:00:5e:00:53:01,Gi1/0/1,\n${desk.id},subnet,,,10.1.0.0/16\n`;
+    const ok = await api.call('POST', '/network-map/import', { csv: good });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toEqual({ imported: 2 });
+    const bad = `locationId,kind,chassisId,portId,cidr\n${desk.id},switch,00:00:5e:00:53:02,,\n${desk.id},subnet,,,10.1.0.0/16\nnope,subnet,,,10.2.0.0/16\n`;
+    const before = contentDigest(api.db);
+    const refused = await api.call('POST', '/network-map/import', { csv: bad });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('IMPORT_REJECTED');
+    expect(refused.body.error.details.errors).toEqual([
+      expect.objectContaining({ line: 3, code: 'CONFLICT', field: 'cidr' }),
+      expect.objectContaining({ line: 4, code: 'UNKNOWN_REFERENCE', field: 'locationId' }),
+    ]);
+    expect(contentDigest(api.db)).toBe(before);
+  });
+});

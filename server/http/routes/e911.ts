@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AgentReport } from '../../domain/e911-evidence.ts';
+import { parseNetworkMapCsv } from '../../domain/network-map-csv.ts';
 import { PIDF_CONTENT_TYPE } from '../../domain/pidf-lo.ts';
 import { appError } from '../../errors.ts';
 import { pageFrom } from '../../services/context.ts';
@@ -19,6 +20,7 @@ import {
   LocationView,
   locationView,
   NetworkMapCreate,
+  NetworkMapImport,
   NetworkMapQuery,
   NetworkMapView,
   ReportAccepted,
@@ -77,6 +79,19 @@ export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
     '/network-map',
     { schema: { tags, body: NetworkMapCreate, response: { 201: NetworkMapView, ...errors(400, 401, 403, 409, 422) } } },
     async (request, reply) => reply.code(201).send(e911.addMapEntry(actorOf(request), request.body)),
+  );
+
+  app.post(
+    '/network-map/import',
+    {
+      schema: {
+        tags,
+        body: NetworkMapImport,
+        response: { 201: Type.Object({ imported: Type.Integer() }), ...errors(400, 401, 403, 413, 422) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(e911.importMap(actorOf(request), parseNetworkMapCsv(request.body.csv))),
   );
 
   app.get(

@@ -78,6 +78,16 @@ export const NetworkMapCreate = Type.Object(
   { additionalProperties: false },
 );
 
+export const NetworkMapImport = Type.Object(
+  {
+    csv: Type.String({
+      minLength: 1,
+      description: 'CSV with a header row: locationId, kind, bssid, chassisId, chassisIdType, portId, cidr',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 export const NetworkMapView = Type.Object({
   id: Type.String(),
   locationId: Type.String(),
