@@ -368,6 +368,7 @@ describe('web console', () => {
     await page.click('form.profile-editor button[type=submit]');
     await page.locator('.editor-message .notice-error').waitFor();
     expect(await page.locator('.editor-message').textContent()).toMatch(/port/i);
+    expect(await page.locator('[data-path="settings.sip.port"].invalid').count()).toBe(1);
     expect((await api('GET', `/profiles/${profileId}`)).body.settings.sip).toBeUndefined();
     expect(problems).toEqual([]);
     await page.close();

@@ -225,15 +225,19 @@ export async function profileEditorPage(root, id) {
         message.firstChild.classList.add('conflict');
         return;
       }
-      const target = err.field ? fieldElement(err.field) : null;
+      const target = err.field ? fieldElement(err.field, keys) : null;
       target?.classList.add('invalid');
-      replace(message, notice('error', err.message, err.field ? ` (field: ${err.field})` : ''));
+      target?.focus();
+      const named = !err.field || err.message.includes(err.field);
+      replace(message, notice('error', err.message, named ? '' : ` (field: ${err.field})`));
     }
   }
 
-  /** The input an API `field` names (`settings.sip.port`, `/settings/sip/port`, `sip.port`). */
-  function fieldElement(name) {
+  /** The input an API `field` names (`settings.sip.port`, `/settings/sip/port`, `settings.keys.2.value`). */
+  function fieldElement(name, keys) {
     const path = name.replace(/^\//, '').replace(/\//g, '.').replace(/^body\./, '');
+    const key = /^(?:settings\.)?keys\.(\d+)\.(index|type|value|label)$/.exec(path);
+    if (key) return keys.rows[Number(key[1])]?.querySelector(`[name=${key[2]}]`) ?? null;
     for (const candidate of [path, `settings.${path}`]) {
       const el = form.querySelector(`[data-path="${CSS.escape(candidate)}"]`);
       if (el) return el;
