@@ -64,6 +64,7 @@ export function createPhoneFrontEnd(deps: PhoneFrontEndDeps) {
     publicUrl,
     now,
     flush: phone.flush,
+    claimWindowMs: phone.options.claimWindowMs,
   });
   const credentials = createPhoneCredentialAdmin({ store, phoneRepo, random, now, claimWindowMs: phone.options.claimWindowMs });
   const firmware = firmwareStore(path.join(deps.config.dataDir, 'firmware'));

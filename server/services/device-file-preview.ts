@@ -29,6 +29,16 @@ export interface PreviewDeps {
   now: () => number;
   /** Writes pending "served" records so a diff sees the last fetch. */
   flush: () => void;
+  claimWindowMs: number;
+}
+
+/** Where the device stands in trust on first use (docs/SECURITY.md), never the secret. */
+export interface ClaimView {
+  username: string;
+  /** When the credentials were first served in a config; null while not yet claimed. */
+  handedOutAt: string | null;
+  /** Until then the phone may fetch without credentials (when not yet claimed). */
+  claimOpenUntil: string;
 }
 
 export interface FileSummary {
@@ -95,9 +105,15 @@ export function createDeviceFilePreview(deps: PreviewDeps) {
   }
 
   return {
-    list(macText: string): { mac: string; model: string; files: FileSummary[] } {
+    list(macText: string): { mac: string; model: string; claim: ClaimView; files: FileSummary[] } {
       deps.flush();
       const device = deviceOf(macText);
+      const creds = deps.credentialsFor(device);
+      const claim: ClaimView = {
+        username: creds.username,
+        handedOutAt: creds.handedOutAt,
+        claimOpenUntil: creds.claimOpenUntil ?? new Date(Date.parse(device.updatedAt) + deps.claimWindowMs).toISOString(),
+      };
       const files = renderAll(device, false).map(({ file, perDevice, name, rendered }) => {
         const served = perDevice ? deps.phoneRepo.lastServed(device.id, name) : undefined;
         return {
@@ -112,7 +128,7 @@ export function createDeviceFilePreview(deps: PreviewDeps) {
           changedSinceServed: served === undefined ? null : !served.maskedBody.equals(rendered.body),
         };
       });
-      return { mac: device.mac, model: device.model, files };
+      return { mac: device.mac, model: device.model, claim, files };
     },
 
     /** The file as the phone would get it now; secrets masked unless a super-admin reveals (audited). */

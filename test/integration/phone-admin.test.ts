@@ -35,6 +35,11 @@ describe('admin view of device files', () => {
     const list = await server.api('GET', `/devices/${MAC}/files`);
     expect(list.status).toBe(200);
     expect(list.body.files.map((f: { name: string }) => f.name)).toEqual([`${MAC}.boot`, 'y000000000000.boot', 'y000000000150.cfg', `${MAC}.cfg`, 'yealink-directory.xml']);
+    expect(list.body.claim).toMatchObject({ username: MAC, handedOutAt: null });
+    await phone(`${MAC}.cfg`);
+    const claimed = await server.api('GET', `/devices/${MAC}/files`);
+    expect(claimed.body.claim.handedOutAt).toEqual(expect.any(String));
+    expect(JSON.stringify(claimed.body)).not.toMatch(/"secret"|"password"/);
     const masked = await server.api('GET', `/devices/${MAC}/files/${MAC}.cfg`);
     expect(masked.status).toBe(200);
     expect(masked.headers.get('content-type')).toMatch(/^text\/plain/);

@@ -34,7 +34,13 @@ const FileSummary = Type.Object({
   changedSinceServed: Type.Union([Type.Boolean(), Type.Null()]),
 });
 
-const FileList = Type.Object({ mac: Type.String(), model: Type.String(), files: Type.Array(FileSummary) });
+const Claim = Type.Object({
+  username: Type.String(),
+  handedOutAt: Type.Union([Type.String(), Type.Null()], { description: 'when the phone first got its credentials; null: not yet claimed' }),
+  claimOpenUntil: Type.String({ description: 'until then an unclaimed phone may fetch without credentials' }),
+});
+
+const FileList = Type.Object({ mac: Type.String(), model: Type.String(), claim: Claim, files: Type.Array(FileSummary) });
 
 const FileParams = Type.Object({ mac: MacParams.properties.mac, name: Type.String({ pattern: PHONE_FILE_NAME }) });
 const FileQuery = Type.Object({
