@@ -180,6 +180,23 @@ describe('TFTP server over loopback', () => {
     expect(server?.stats().malformed).toBe(1);
   });
 
+  it('stays up through 300 random datagrams at the main port and a transfer port, writing nothing', async () => {
+    const port = await start({ limits: { requestsPerSecondPerSource: 10_000, maxPerSource: 500, timeoutMs: 2000 } });
+    const c = await client();
+    const noise = await client();
+    c.send({ op: 'RRQ', filename: 'big.bin', mode: 'octet', options: [] }, port);
+    const first = await c.packet();
+    for (let i = 0; i < 300; i++) {
+      const datagram = randomBytes(i % 61 === 0 ? 0 : 1 + ((i * 37) % 700));
+      noise.send(datagram, i % 2 === 0 ? port : first.port);
+    }
+    c.send({ op: 'ACK', block: 1 }, first.port);
+    expect((await c.packet()).packet).toMatchObject({ op: 'DATA', block: 2 });
+    const again = await (await client()).fetch(port, 'y000000000000.boot');
+    expect(again.data.toString()).toContain('#!version');
+    expect((await readdir(root)).sort()).toEqual(['big.bin', 'y000000000000.boot']);
+  });
+
   it.each([
     ['../../etc/passwd', 2, 1],
     ['/etc/passwd', 2, 1],
