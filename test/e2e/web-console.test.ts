@@ -464,6 +464,8 @@ describe('web console', () => {
   it('gives an installer no edit controls for what the role cannot change', async () => {
     const { page, problems } = await signedIn(installerToken);
     await expect(page.locator('#who').textContent()).resolves.toContain('installer');
+    await page.locator('table.devices').waitFor();
+    expect(await page.inputValue('select[name=site]')).toBe(siteId);
 
     await page.goto(`${base}/ui/#/profiles/${profileId}`);
     await page.locator('form.profile-editor h1').waitFor();

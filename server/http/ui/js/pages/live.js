@@ -2,6 +2,7 @@ import { getAll } from '../api.js';
 import { ago, badge, field, h, notice, replace, select } from '../dom.js';
 import { deviceName, formatMac, locationText, registrationBadge, STATE_BADGE, STATE_TEXT } from '../labels.js';
 import { createStatusReader, POLL_MS, watchChanges } from '../live-status.js';
+import { session } from '../session.js';
 
 /**
  * The landing page: every device with model, extension, user, state, registration, last seen and
@@ -17,12 +18,14 @@ export async function livePage(root) {
   const modelById = new Map(models.map((m) => [m.id, m]));
   const statuses = createStatusReader();
   const view = { devices: [], status: new Map(), mode: 'connecting', updatedAt: null };
-  const filters = { site: '', state: '', model: '', text: '' };
+  // An installer works at one site: start there.
+  const filters = { site: session.me?.siteId ?? '', state: '', model: '', text: '' };
 
-  const siteFilter = select({ name: 'site', onchange: (e) => setFilter('site', e.target.value) }, [
-    ['', 'All sites'],
-    ...sites.map((s) => [s.id, s.name]),
-  ]);
+  const siteFilter = select(
+    { name: 'site', onchange: (e) => setFilter('site', e.target.value) },
+    [['', 'All sites'], ...sites.map((s) => [s.id, s.name])],
+    filters.site,
+  );
   const stateFilter = select({ name: 'state', onchange: (e) => setFilter('state', e.target.value) }, [
     ['', 'All states'],
     ...Object.entries(STATE_TEXT),
