@@ -4,7 +4,8 @@ import { session } from './session.js';
 import { livePage } from './pages/live.js';
 import { discoveredPage } from './pages/discovered.js';
 import { devicePage } from './pages/device.js';
-import { profilesPage, profileEditorPage } from './pages/profiles.js';
+import { profilesPage } from './pages/profiles.js';
+import { profileEditorPage } from './pages/profile-editor.js';
 import { locationsPage } from './pages/locations.js';
 
 /** Hash routes: `#/<section>/<id>`; a page returns an optional stop function (timers, streams). */
