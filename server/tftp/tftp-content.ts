@@ -36,6 +36,7 @@ export function sequentialReader(readAt: ReadAt, size: number, chunkSize = 64 * 
   };
 }
 
+/** A reader over content already in memory (a rendered config file). */
 export function bufferReader(data: Buffer): SequentialReader {
   return sequentialReader(async (offset, length) => data.subarray(offset, offset + length), data.length);
 }

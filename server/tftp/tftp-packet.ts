@@ -14,6 +14,7 @@
  *   OACK:          00 06 "blksize\0" "1428\0" "tsize\0" "2048\0"
  */
 
+/** RFC 1350 §5 opcodes, and 6 OACK from RFC 2347 §2. */
 export const OPCODE = { RRQ: 1, WRQ: 2, DATA: 3, ACK: 4, ERROR: 5, OACK: 6 } as const;
 
 /** Option name (lower-cased, RFC 2347 §2: case-insensitive) → value, in the order the client sent them. */

@@ -14,6 +14,7 @@ import { tftpErrorOf } from '../errors.ts';
 import type { SequentialReader } from './tftp-content.ts';
 import { encodePacket, type TftpPacket } from './tftp-packet.ts';
 
+/** Timer functions, injectable so tests drive time. */
 export interface TransferTimers {
   set(fn: () => void, ms: number): unknown;
   clear(handle: unknown): void;
@@ -24,6 +25,7 @@ const realTimers: TransferTimers = {
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
+/** How a transfer ended, with its counts (bytes of file content, datagrams sent, retransmissions). */
 export type TransferResult =
   | { ok: true; bytes: number; sent: number; retransmits: number }
   | { ok: false; reason: 'timeout' | 'peer-error' | 'read-error' | 'aborted'; bytes: number; sent: number; retransmits: number };
@@ -43,6 +45,7 @@ export interface TransferOptions {
   timers?: TransferTimers;
 }
 
+/** One read transfer: `start()` it, feed it the peer's packets with `handle()`, `abort()` on shutdown. */
 export class TftpTransfer {
   private phase: 'new' | 'oack' | 'data' | 'done' = 'new';
   /** Oldest unacknowledged block, counted from 1 without rollover. */
