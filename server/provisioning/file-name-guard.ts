@@ -20,7 +20,7 @@ export type FileNameCheck =
   | { ok: true; name: string }
   | { ok: false; code: 'INVALID_FILE_NAME'; reason: FileNameRefusal };
 
-/** Longest accepted name in bytes, the usual file-name limit (NAME_MAX) and tftp-hpa's. */
+/** Longest accepted name in bytes: the usual file-name limit (NAME_MAX on Linux). */
 export const MAX_FILE_NAME_BYTES = 255;
 
 const utf8 = new TextEncoder();
