@@ -4,7 +4,7 @@ import { parseAuthorization, verifyBasic, verifyDigest, type DigestConfig } from
 import { generateSecret } from '../domain/extension.ts';
 import { decideAccess, type AuthCheck } from '../domain/phone-access.ts';
 import type { Site } from '../domain/site.ts';
-import { networkGuard, unionGuard } from '../domain/site-network-guard.ts';
+import { networkGuard, type NetworkGuard } from '../domain/site-network-guard.ts';
 import { checkFileName } from '../provisioning/file-name-guard.ts';
 import { identify, macsAgree } from '../provisioning/identify.ts';
 import { inputRevision } from '../provisioning/input-revision.ts';
@@ -70,7 +70,9 @@ export const DEFAULT_TRUST_OPTIONS: PhoneTrustOptions = {
   nonceTtlMs: 5 * 60_000,
   realm: 'deskprov',
   ban: {},
-  cache: {},
+  // Room for every file of a 10,000-phone building (~25,000 files), so a boot storm after a power
+  // cut is served from memory (docs/PERFORMANCE.md); bytes stay bounded whatever the count.
+  cache: { maxEntries: 50_000, maxBytes: 96 * 1024 * 1024 },
   rendererVersion: '1',
   maxUploadBytes: 256 * 1024,
   maxUploadsPerDevice: 16,
@@ -113,6 +115,21 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
   const { store, phoneRepo, catalog } = deps;
   const bans = new BanList(options.ban, now);
   const cache = new RenderCache(options.cache);
+  /** Masked bodies for the "served" record, per (device, file, revision): rendered once, not per fetch. */
+  const maskedCache = new RenderCache(options.cache);
+  /** Parsed allow-lists by their CIDR text: parsing per request cost more than the rest of the guard. */
+  const guards = new Map<string, NetworkGuard>();
+  const guardOf = (networks: readonly string[]): NetworkGuard => {
+    const key = networks.join(',');
+    let guard = guards.get(key);
+    if (guard === undefined) {
+      if (guards.size >= 1_000) guards.clear();
+      guard = networkGuard(networks);
+      guards.set(key, guard);
+    }
+    return guard;
+  };
+  const unionGuardOf = (all: readonly Site[]): NetworkGuard => guardOf(all.flatMap((site) => site.networks));
   const uaRules = compileUaRules(catalog.all());
   const digest: DigestConfig = { realm: options.realm, key: deps.nonceKey, now, nonceTtlMs: options.nonceTtlMs };
   const onError = deps.onError ?? (() => undefined);
@@ -159,7 +176,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     }
     const site = device.siteId === null ? undefined : store.sites.get(device.siteId);
     if (site === undefined) return 'device has no site';
-    if (!networkGuard(site.networks).allows(req.ip)) return 'source outside the device site networks';
+    if (!guardOf(site.networks).allows(req.ip)) return 'source outside the device site networks';
     const candidate = ident.candidates?.find((c) => c.model.id === device.model);
     if (candidate === undefined) return 'file is not one the device model asks for';
     const ua = matchUserAgent(uaRules, req.userAgent);
@@ -236,7 +253,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
   /** A shared file (no MAC): no device, no secrets; the site is the one whose network the phone is on. */
   function sharedFile(req: PhoneRequest, ident: Identification): PhoneResult {
     const all = sites();
-    const site = all.find((s) => s.networks.length > 0 && networkGuard(s.networks).allows(req.ip)) ?? (all.length === 1 ? all[0] : undefined);
+    const site = all.find((s) => s.networks.length > 0 && guardOf(s.networks).allows(req.ip)) ?? (all.length === 1 ? all[0] : undefined);
     const model = ident.models[0] ?? ident.candidates?.[0]?.model;
     if (model === undefined) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404));
     const publicUrl = deps.publicUrl();
@@ -248,7 +265,9 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       publicUrl,
     });
     const directory = ident.file.kind === 'directory' ? directoryOf(site?.id ?? null) : undefined;
-    const { file, revision } = render(`shared:${site?.id ?? '-'}`, model, ident.file, ident.canonicalName, undefined, settings, directory);
+    // Per model: a shared name (y000000000000.boot, directories) renders differently per model, and
+    // one slot per name would make the models of a mixed building evict each other on every fetch.
+    const { file, revision } = render(`shared:${site?.id ?? '-'}:${model.id}`, model, ident.file, ident.canonicalName, undefined, settings, directory);
     return served(req, file, revision, { model: model.id, via: 'shared' });
   }
 
@@ -316,7 +335,13 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       file: canonicalName,
       revision,
       etag: out.etag,
-      maskedBody: () => renderFile({ model, file, settings: maskSecrets(settings), mac: device.mac, referenceYear: new Date(now()).getUTCFullYear(), ...(directory === undefined ? {} : { directory }) }).body,
+      maskedBody: () => {
+        const hit = maskedCache.get(device.id, canonicalName, revision);
+        if (hit !== undefined) return hit.body;
+        const masked = renderFile({ model, file, settings: maskSecrets(settings), mac: device.mac, referenceYear: new Date(now()).getUTCFullYear(), ...(directory === undefined ? {} : { directory }) });
+        maskedCache.set(device.id, canonicalName, revision, { body: masked.body, contentType: masked.contentType, etag: '' });
+        return masked.body;
+      },
       at: new Date(now()).toISOString(),
       ip: req.ip,
       userAgent: req.userAgent ?? null,
@@ -332,7 +357,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     if (bans.isBanned(req.ip)) return jsonAnswer(429, BANNED_BODY, event(req, 'banned', 429), { 'retry-after': '900' });
     const name = checkFileName(req.path);
     if (!name.ok) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404, { reason: name.reason }));
-    if (!unionGuard(sites()).allows(req.ip)) {
+    if (!unionGuardOf(sites()).allows(req.ip)) {
       return jsonAnswer(403, OUTSIDE_BODY, event(req, 'outside-networks', 403));
     }
     const ident = identify(catalog, { path: req.path, userAgent: req.userAgent });
@@ -348,7 +373,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
    */
   function upload(req: PhoneRequest, body: Buffer): PhoneResult {
     if (bans.isBanned(req.ip)) return jsonAnswer(429, BANNED_BODY, event(req, 'banned', 429), { 'retry-after': '900' });
-    if (!checkFileName(req.path).ok || !unionGuard(sites()).allows(req.ip)) {
+    if (!checkFileName(req.path).ok || !unionGuardOf(sites()).allows(req.ip)) {
       return jsonAnswer(403, OUTSIDE_BODY, event(req, 'outside-networks', 403));
     }
     const m = UPLOAD_NAME.exec(req.path);
@@ -361,7 +386,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       site !== undefined &&
       (device.state === 'provisioned' || device.state === 'retired') &&
       catalog.get(device.model)?.vendor === 'poly' &&
-      networkGuard(site.networks).allows(req.ip)
+      guardOf(site.networks).allows(req.ip)
         ? device
         : null;
     const creds = inService === null ? null : credentialsFor(inService);
