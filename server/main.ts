@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { listenUrl, type Config } from './config.ts';
 import { buildApp, type App, type AppPlugin } from './http/app.ts';
+import { ensureTlsCertificate, listenHttps, type HttpsListener } from './http/tls.ts';
 import { createPhoneFrontEnd, type PhoneFrontEnd } from './http/phone-front-end.ts';
 import { uiPlugin } from './http/ui-plugin.ts';
 import { readCatalog } from './io/read-catalog.ts';
@@ -32,6 +33,8 @@ export interface RunningServer {
   phoneFrontEnd: PhoneFrontEnd;
   /** The HTTP base URL actually bound (port filled in when `--http` gave port 0). */
   httpUrl: string;
+  /** Null when HTTPS is off (the default). */
+  https: HttpsListener | null;
   /** Null when `--tftp off`. */
   tftp: TftpServer | null;
   /** Null when no discovery interface is configured (the default). */
@@ -46,8 +49,8 @@ function packageVersion(): string {
 
 /**
  * Starts deskprov from one config: database, catalogue, services, housekeeping, then the
- * listeners: HTTP, TFTP (`config.tftp`) and discovery (`config.discovery`), all over the same
- * services and phone pipeline. HTTPS (`config.https`) is wired in here too once it exists.
+ * listeners: HTTP, HTTPS (`config.https`), TFTP (`config.tftp`) and discovery
+ * (`config.discovery`), all over the same app, services and phone pipeline.
  */
 export async function serve(config: Config, options: ServeOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -97,9 +100,17 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       config.publicUrl = listenUrl('http', { host: new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, ''), port });
     }
 
+    let https: HttpsListener | null = null;
+    let tls: { fingerprint256: string } | null = null;
     let tftp: TftpServer | null = null;
     let discovery: Discovery | null = null;
     try {
+      if (config.https !== null) {
+        // Certificate from <data>/tls/, self-signed on first use (CONTRACT.md).
+        const material = await ensureTlsCertificate(path.join(config.dataDir, 'tls'), [new URL(config.publicUrl).hostname]);
+        tls = material;
+        https = await listenHttps(app, material, config.https, config.limits);
+      }
       if (config.tftp !== null) {
         tftp = await startTftpServer({
           host: config.tftp.host,
@@ -118,6 +129,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       });
     } catch (err) {
       await tftp?.close();
+      await https?.close();
       await app.close();
       throw err;
     }
@@ -127,6 +139,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       [
         `deskprov serving on ${httpUrl}`,
         `  phones:    ${config.publicUrl}`,
+        `  HTTPS:     ${https && tls ? `${https.url} (certificate SHA-256 ${tls.fingerprint256})` : 'off'}`,
         `  TFTP:      ${tftpAddress ? listenUrl('tftp', { host: tftpAddress.address, port: tftpAddress.port }) : 'off'}`,
         `  discovery: ${config.discovery.length > 0 ? config.discovery.join(', ') : 'off'}`,
         `  console:   ${httpUrl}ui/`,
@@ -141,13 +154,14 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
         clearInterval(timer);
         await discovery?.close();
         await tftp?.close();
+        await https?.close();
         await app.close();
         db.close();
         logger.flush();
       })();
       return closing;
     };
-    return { app, services, phoneFrontEnd, httpUrl, tftp, discovery, close };
+    return { app, services, phoneFrontEnd, httpUrl, https, tftp, discovery, close };
   } catch (err) {
     clearInterval(timer);
     db.close();

@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,5 +85,24 @@ describe('deskprov serve', () => {
     const again = await fetch(`${running.url}api/v1/sites`, { headers: { authorization: `Bearer ${token}` } });
     expect(again.status).toBe(200);
     expect(await running.stop('SIGINT')).toBe(0);
+  }, 120_000);
+
+  it('serves the same app over HTTPS with a certificate it creates in the data folder', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'deskprov-https-'));
+    running = await startServerProcess(['--data', join(dir, 'data'), '--http', '127.0.0.1:0', '--https', '127.0.0.1:0', '--tftp', 'off']);
+    const httpsUrl = /HTTPS: +(https:\/\/\S+) \(certificate SHA-256 [0-9A-F:]+\)/.exec(running.stderr())?.[1];
+    expect(httpsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+    const ca = readFileSync(join(dir, 'data', 'tls', 'cert.pem'));
+    const body = await new Promise<string>((resolve, reject) => {
+      https
+        .get(`${httpsUrl}healthz`, { ca }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          res.on('end', () => resolve(text));
+        })
+        .on('error', reject);
+    });
+    expect(JSON.parse(body)).toEqual({ status: 'ok' });
+    expect(await running.stop('SIGTERM')).toBe(0);
   }, 120_000);
 });
