@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Principal } from '../../server/domain/roles.ts';
+import { readCatalog } from '../../server/io/read-catalog.ts';
+import { PACKAGE_ROOT } from '../../server/main.ts';
+import type { Catalog, ModelProfile } from '../../server/provisioning/types.ts';
+import { createServices } from '../../server/services/index.ts';
+import { openDatabase } from '../../server/store/database.ts';
+
+/**
+ * Fills a fresh data folder with provisioned devices through the services layer, exactly as the
+ * admin API would: one site on the loopback network, one root profile every device uses (so one
+ * profile edit touches every device), a few users (the company directory) and N devices spread
+ * round-robin over every catalogue model, hence every vendor family and dialect.
+ */
+
+export interface SeededDevice {
+  mac: string;
+  model: ModelProfile;
+}
+
+export interface Seeded {
+  dataDir: string;
+  adminToken: string;
+  profileId: string;
+  siteId: string;
+  devices: SeededDevice[];
+  catalog: Catalog;
+}
+
+/** Users with an extension; the directory files list them. The rest of the devices are standalone. */
+const USERS = 40;
+
+export function loadCatalog(): Catalog {
+  return readCatalog(path.join(PACKAGE_ROOT, 'firmware-profiles'));
+}
+
+/** A MAC with the model's own OUI, unique per index below 2^24. */
+export function benchMac(model: ModelProfile, index: number): string {
+  const oui = model.oui[0] ?? '0c1105';
+  return `${oui}${index.toString(16).padStart(6, '0')}`;
+}
+
+export function seedDataDir(dataDir: string, count: number): Seeded {
+  const catalog = loadCatalog();
+  const db = openDatabase(path.join(dataDir, 'deskprov.db'));
+  try {
+    const services = createServices({ db, catalog });
+    const adminToken = randomBytes(24).toString('base64url');
+    services.tokens.ensureBootstrap(adminToken);
+    const actor = services.tokens.verify(adminToken) as Principal;
+    const site = services.sites.create(actor, {
+      name: 'Bench building',
+      timezone: 'Europe/Berlin',
+      networks: ['127.0.0.0/8'],
+      extensionRange: { first: 100_000, last: 100_000 + count + USERS + 10 },
+      registrar: { host: 'pbx.example.com' },
+    });
+    const profile = services.profiles.create(actor, {
+      name: 'Bench building phones',
+      settings: { time: { ntp: 'pool.ntp.org' }, language: 'en', network: { lldp: true } },
+    });
+    const models = catalog.all();
+    const users = Array.from({ length: Math.min(USERS, count) }, (_, i) =>
+      services.users.create(actor, { name: `Bench User ${String(i).padStart(3, '0')}`, email: `user${i}@example.com`, siteId: site.id }),
+    );
+    const devices: SeededDevice[] = [];
+    const insert = db.transaction((from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const model = models[i % models.length] as ModelProfile;
+        const mac = benchMac(model, i);
+        const user = users[i];
+        services.devices.create(actor, {
+          mac,
+          model: model.id,
+          siteId: site.id,
+          profileId: profile.id,
+          ...(user === undefined ? { standalone: true, label: `Desk ${i}` } : { userId: user.id }),
+        });
+        devices.push({ mac, model });
+      }
+    });
+    // Batches keep the WAL small; each create is still its own (nested) transaction with its audit.
+    for (let from = 0; from < count; from += 2_000) insert(from, Math.min(count, from + 2_000));
+    return { dataDir, adminToken, profileId: profile.id, siteId: site.id, devices, catalog };
+  } finally {
+    db.close();
+  }
+}
