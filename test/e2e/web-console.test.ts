@@ -307,7 +307,7 @@ describe('web console', () => {
     await page.close();
   });
 
-  it('adds an emergency location and a network map entry, shows the status badge and the phones left unlocated', async () => {
+  it('adds and edits an emergency location, adds a network map entry, shows the status badge and the phones left unlocated', async () => {
     await created('POST', '/numbers', { e164: '+4930123456', region: 'DE' });
     const { page, problems } = await signedIn(adminToken);
     await page.goto(`${base}/ui/#/locations`);
@@ -341,6 +341,13 @@ describe('web console', () => {
     expect((await api('GET', '/network-map')).body.items).toEqual([expect.objectContaining({ kind: 'subnet', locationId: location.id })]);
     // Phones with no report (no network evidence) stay listed as unlocated.
     await page.locator('main li a', { hasText: 'Grace Hopper' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'locations.png'), fullPage: true });
+
+    await row.locator('button', { hasText: 'Edit' }).click();
+    await page.fill('form.edit-location input[name=name]', 'Berlin HQ, floor 2 east');
+    await page.click('form.edit-location button[type=submit]');
+    await page.locator('main table td[data-label=Name]', { hasText: 'Berlin HQ, floor 2 east' }).waitFor({ timeout: 5000 });
+    expect((await api('GET', `/locations/${location.id}`)).body.name).toBe('Berlin HQ, floor 2 east');
     expect(problems).toEqual([]);
     await page.close();
   });

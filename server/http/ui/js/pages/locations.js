@@ -105,7 +105,7 @@ export async function locationsPage(root) {
       ? h('p', { class: 'muted' }, 'Device status is not available on this server.')
       : missing.length === 0
         ? h('p', { class: 'muted' }, 'Every provisioned phone has a location.')
-        : h('ul', null, missing.map(([d, s]) => h('li', null, h('a', { href: `#/device/${d.mac}` }, deviceName(d, userById)), s?.location ? ` (site default: ${s.location.name})` : ' (none)'))),
+        : h('ul', null, missing.map(([d, s]) => h('li', null, h('a', { href: `#/device/${d.mac}` }, deviceName(d, userById)), s?.location ? ` (site default: ${s.location.name})` : ' (no location)'))),
   );
 }
 
