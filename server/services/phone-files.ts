@@ -14,7 +14,7 @@ import { resolveSettings, type LineSource } from '../provisioning/resolve-settin
 import type { CanonicalSettings, Catalog, DirectoryEntry, Identification, ModelFile, ModelProfile, ProfileSettings } from '../provisioning/types.ts';
 import { compileUaRules, matchUserAgent } from '../provisioning/ua-match.ts';
 import { maskSecrets, withholdSecrets } from '../provisioning/withhold-secrets.ts';
-import { strongEtag } from '../http/http-semantics.ts';
+import { strongEtag } from '../provisioning/content-etag.ts';
 import type { HttpCredentials, PhoneReadRepo } from '../store/phone-read-repo.ts';
 import type { Store } from '../store/repositories.ts';
 import type { DiscoveredInput } from './device-service.ts';
