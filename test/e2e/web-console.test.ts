@@ -235,6 +235,8 @@ describe('web console', () => {
     await page.locator('.binding-extension', { hasText: String(carol.extension.number) }).waitFor({ timeout: 5000 });
     expect((await api('GET', '/devices/001565aabb06')).body.binding).toMatchObject({ kind: 'user', userId: carol.id });
     expect(await page.locator('.restore').count()).toBe(0);
+    // The audit history lists the restore, newest first.
+    await expect(page.locator('ol.history li strong').first().textContent()).resolves.toBe('device.restore');
     expect(problems).toEqual([]);
     await page.close();
   });
