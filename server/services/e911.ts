@@ -39,6 +39,11 @@ export interface E911Options {
   liveWithinMs?: number;
   /** Report ids are kept this long for replay detection. */
   reportIdTtlMs?: number;
+  /**
+   * The network evidence resolution reads, merged from every source (agent, switch polls, request
+   * addresses: services/location-evidence.ts); the agent's last report alone when absent.
+   */
+  networkEvidence?: (device: Device, state: DeviceE911State) => AgentReport['network'];
 }
 
 export interface LocationInput {
@@ -149,7 +154,8 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
 
   function resolveFor(device: Device, state: DeviceE911State, entries: readonly NetworkMapEntry[]): Resolution {
     const siteDefault = device.siteId === null ? undefined : repo.siteDefault(device.siteId);
-    return resolveLocation(state.lastReport?.network, entries, {
+    const network = opts.networkEvidence === undefined ? state.lastReport?.network : opts.networkEvidence(device, state);
+    return resolveLocation(network, entries, {
       assignedLocationId: state.assignedLocationId,
       siteDefaultLocationId: siteDefault?.id ?? null,
     });
@@ -190,7 +196,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
     };
   }
 
-  return {
+  const service = {
     createLocation(actor: Principal, input: LocationInput): EmergencyLocation {
       checkSiteScope(actor, input.siteId);
       const fields = validateLocationFields(input);
@@ -416,6 +422,27 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
       }
     },
 
+    /**
+     * Takes a phone's action-URL event: its fields are merged into the device's newest report
+     * (an event says one thing; the agent's network evidence stays), then handled as a report.
+     */
+    acceptPhoneEvent(principal: DevicePrincipal, patch: Omit<AgentReport, 'id' | 'at'>): void {
+      const state = repo.getDeviceState(principal.deviceId);
+      const last = state?.lastReport ?? null;
+      const { id: _id, at: _at, ...kept } = last ?? { id: '', at: '' };
+      const network = patch.network === undefined ? kept.network : { ...kept.network, ...patch.network };
+      const now = ctx.now();
+      // Never older than the newest report, so an event is not mistaken for a late replay.
+      const at = last === null || Date.parse(last.at) < now.getTime() ? now.toISOString() : last.at;
+      service.acceptReport(principal, {
+        ...kept,
+        ...patch,
+        ...(network === undefined ? {} : { network }),
+        id: `event-${ctx.newId()}`,
+        at,
+      });
+    },
+
     deviceStatus(mac: string): DeviceStatus {
       const device = mustDevice(mac);
       return statusOf(device, stateOf(device.id), repo.allMapEntries());
@@ -435,6 +462,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
       return out;
     },
   };
+  return service;
 }
 
 export type E911Service = ReturnType<typeof createE911Service>;

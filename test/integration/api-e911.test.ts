@@ -278,3 +278,35 @@ describe('network map import', () => {
     expect(contentDigest(api.db)).toBe(before);
   });
 });
+
+describe('phone action URLs', () => {
+  const event = (key: string, name: string, query = '') => fetch(`${api.baseUrl}/events/${key}/${name}${query}`);
+
+  it('maps vendor events onto the device status, keeping the agent\'s network evidence', async () => {
+    const desk = await location('Desk 41-02', '+13125550100', {});
+    await api.call('POST', '/network-map', { locationId: desk.id, kind: 'switchPort', chassisId: '00:00:5e:00:53:01', portId: 'Gi1/0/1' });
+    const key = await device(MAC_A);
+    await api.call('POST', '/agent/reports', report('p1', '2020-01-01T10:00:00Z', 'Gi1/0/1'), { token: key });
+
+    expect((await event(key, 'register_failed', '?code=403&mac=00155aabb01')).status).toBe(403);
+    expect((await event(key, 'register_failed', '?code=403&mac=001565aabb01')).status).toBe(204);
+    let status = (await api.call('GET', `/devices/${MAC_A}/status`)).body;
+    expect(status.sip).toEqual({ registered: false, lastError: 'registrar answered 403' });
+    expect(status.location).toMatchObject({ id: desk.id, matchedBy: 'switchPort' });
+
+    expect((await event(key, 'log_on')).status).toBe(204);
+    expect((await event(key, 'setup_completed', '?rev=9')).status).toBe(204);
+    expect((await event(key, 'off_hook')).status).toBe(204);
+    status = (await api.call('GET', `/devices/${MAC_A}/status`)).body;
+    expect(status.sip).toEqual({ registered: true });
+    expect(status.applied).toEqual({ revision: '9' });
+  });
+
+  it('refuses an unknown key and writes nothing', async () => {
+    await device(MAC_A);
+    const before = contentDigest(api.db);
+    const res = await event('dpa_not-a-real-key-0000', 'registered');
+    expect(res.status).toBe(401);
+    expect(contentDigest(api.db)).toBe(before);
+  });
+});

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AgentReport } from '../../domain/e911-evidence.ts';
 import { parseNetworkMapCsv } from '../../domain/network-map-csv.ts';
+import { tryParseMac } from '../../domain/mac-address.ts';
+import { phoneEventKind, phoneEventPatch } from '../../domain/phone-events.ts';
 import { PIDF_CONTENT_TYPE } from '../../domain/pidf-lo.ts';
 import { appError } from '../../errors.ts';
 import { pageFrom } from '../../services/context.ts';
@@ -23,6 +25,8 @@ import {
   NetworkMapImport,
   NetworkMapQuery,
   NetworkMapView,
+  PhoneEventParams,
+  PhoneEventQuery,
   ReportAccepted,
 } from '../schemas/e911.ts';
 import { actorOf, type RouteOptions } from './actor.ts';
@@ -129,6 +133,31 @@ export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       return reply.code(202).send({ id: report.id, duplicate });
     },
   );
+
+  // Action URLs of phones without an agent (VENDORS.md "Events"). The key in the path is the
+  // device's agent token, which the rendered config carries; phones cannot send headers here.
+  // logLevel warn keeps the key, which is in the URL, out of the request log.
+  for (const method of ['GET', 'POST'] as const) {
+    app.route({
+      method,
+      url: '/events/:key/:event',
+      config: { auth: 'none' },
+      logLevel: 'warn',
+      schema: { tags, params: PhoneEventParams, querystring: PhoneEventQuery, response: { 204: Type.Null(), ...errors(400, 401, 403) } },
+      handler: async (request, reply) => {
+        const device = services.tokens.verifyDevice(request.params.key);
+        if (device === null) throw appError('UNAUTHORIZED', 'the event key is unknown or revoked');
+        const { mac, ...query } = request.query;
+        if (mac !== undefined && tryParseMac(mac) !== device.mac) {
+          throw appError('FORBIDDEN', 'an event key may only report for its own device', { field: 'mac' });
+        }
+        const kind = phoneEventKind(request.params.event);
+        // Events deskprov does not use (off_hook, incoming_call, …) are taken and ignored.
+        if (kind !== null) e911.acceptPhoneEvent(device, phoneEventPatch(kind, query));
+        return reply.code(204).send(null);
+      },
+    });
+  }
 
   app.get(
     '/devices/:mac/status',

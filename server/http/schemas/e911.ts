@@ -209,3 +209,18 @@ export const FleetStatusView = Type.Object({
   located: Type.Integer({ minimum: 0 }),
   alerts: Type.Integer({ minimum: 0 }),
 });
+
+export const PhoneEventParams = Type.Object(
+  { key: Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }), event: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) },
+  { additionalProperties: false },
+);
+
+/** Values an action URL may carry; vendors add their own variables, which are ignored. */
+export const PhoneEventQuery = Type.Object({
+  mac: Type.Optional(Type.String({ maxLength: 17 })),
+  rev: Type.Optional(Type.String({ maxLength: 64 })),
+  ip: Type.Optional(Type.String({ maxLength: 64 })),
+  firmware: Type.Optional(Type.String({ maxLength: 128 })),
+  code: Type.Optional(Type.String({ maxLength: 16 })),
+  registrar: Type.Optional(Type.String({ maxLength: 256 })),
+});

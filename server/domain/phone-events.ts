@@ -1,0 +1,67 @@
+import type { AgentReport } from './e911-evidence.ts';
+
+/**
+ * What a phone's action URL (VENDORS.md "Events") tells us, for phones without an agent. Each
+ * vendor names its events differently; they map to a few kinds, as data:
+ * Yealink `action_url.<event>`, Grandstream `ons.actionUrl.<event>`, Snom `action_<event>_url`,
+ * Fanvil `<cti>` `<Event>Url`, Aastra/Mitel `action uri <event>`.
+ */
+export type PhoneEventKind = 'registered' | 'unregistered' | 'registerFailed' | 'setupCompleted' | 'ipChange';
+
+export const PHONE_EVENT_NAMES: Readonly<Record<string, PhoneEventKind>> = {
+  // Yealink, Grandstream, Aastra/Mitel
+  registered: 'registered',
+  unregistered: 'unregistered',
+  register_failed: 'registerFailed',
+  setup_completed: 'setupCompleted',
+  setupcompleted: 'setupCompleted',
+  ip_change: 'ipChange',
+  startup: 'setupCompleted',
+  // Snom
+  log_on: 'registered',
+  log_off: 'unregistered',
+  setup: 'setupCompleted',
+  // Fanvil
+  regon: 'registered',
+  regoff: 'unregistered',
+  regfailed: 'registerFailed',
+  bootcompleted: 'setupCompleted',
+  ipchange: 'ipChange',
+};
+
+/** The event kind of a vendor event name (case-insensitive), or null when deskprov ignores it. */
+export function phoneEventKind(name: string): PhoneEventKind | null {
+  return PHONE_EVENT_NAMES[name.toLowerCase()] ?? null;
+}
+
+/** URL query values an action URL may carry (the rendered config fills them with vendor variables). */
+export interface PhoneEventQuery {
+  /** Config revision the rendered config put in its own setup URL. */
+  rev?: string;
+  ip?: string;
+  firmware?: string;
+  /** Registrar answer code (Aastra `$$REGISTRATIONCODE$$`). */
+  code?: string;
+  registrar?: string;
+}
+
+/** The report fields an event changes; the rest of the device's state is kept. */
+export function phoneEventPatch(kind: PhoneEventKind, q: PhoneEventQuery): Omit<AgentReport, 'id' | 'at'> {
+  const registrar = q.registrar === undefined ? {} : { registrar: q.registrar };
+  const firmware = q.firmware === undefined ? {} : { firmware: q.firmware };
+  switch (kind) {
+    case 'registered':
+      return { sip: { registered: true, ...registrar }, ...firmware };
+    case 'unregistered':
+      return { sip: { registered: false, ...registrar }, ...firmware };
+    case 'registerFailed':
+      return {
+        sip: { registered: false, ...registrar, lastError: q.code === undefined ? 'registration failed' : `registrar answered ${q.code}` },
+        ...firmware,
+      };
+    case 'setupCompleted':
+      return { ...(q.rev === undefined ? {} : { configRevision: q.rev }), ...firmware };
+    case 'ipChange':
+      return { ...(q.ip === undefined ? {} : { network: { ip: q.ip } }), ...firmware };
+  }
+}
