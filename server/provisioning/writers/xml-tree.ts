@@ -1,12 +1,10 @@
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { appError } from '../../errors.ts';
 import { assertSafeText } from './safe-text.ts';
 
 /**
  * A plain XML element description. Dialects build these as data; {@link writeXml} is the only
- * place that turns them into text, through xmlbuilder2, so every name is validated and every
- * attribute value and text node is escaped by construction (`& < > "` and `]]>`).
+ * place that turns them into text, so every name is validated and every attribute value and text
+ * node is escaped by construction (`& < > "`, hence also `]]>`).
  */
 export interface XmlNode {
   name: string;
@@ -43,41 +41,56 @@ function assertName(name: string): void {
   }
 }
 
-/**
- * xmlbuilder2 escapes `&` only when it does not already start an entity reference, so a value
- * `&lt;` or `&foo;` would reach the phone as markup (an undefined entity breaks the whole file).
- * Turning every `&` into `&amp;` first makes each one such a reference, which it then keeps:
- * the parsed value is exactly the original text.
- */
-function literalAmpersands(value: string): string {
-  return value.replaceAll('&', '&amp;');
+/** Text content: `&`, `<` and `>` escaped, so the parsed value is exactly the original text. */
+function escapeText(value: string): string {
+  return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-function append(parent: XMLBuilder, node: XmlNode): void {
+/** Attribute values additionally escape `"` (they are always double-quoted). */
+function escapeAttribute(value: string): string {
+  return escapeText(value).replaceAll('"', '&quot;');
+}
+
+/**
+ * One element at `depth`: children one per line, indented two spaces per level; a text-only
+ * element on one line; an element with neither as `<name/>`. The same checks run in the same
+ * order as the elements are written, so the first bad name or value is the one reported.
+ */
+function write(node: XmlNode, depth: number, out: string[]): void {
   assertName(node.name);
-  const child = parent.ele(node.name);
+  const indent = '  '.repeat(depth);
+  // A repeated attribute name keeps its first position and takes the last value (DOM setAttribute).
+  const attrs = new Map<string, string>();
   for (const [key, value] of node.attrs ?? []) {
     assertName(key);
     assertSafeText(value, `${node.name}@${key}`, 'value');
-    child.att(key, literalAmpersands(value));
+    attrs.set(key, value);
   }
-  if (node.text !== undefined) {
-    assertSafeText(node.text, node.name, 'value');
-    if (node.text !== '') child.txt(literalAmpersands(node.text));
+  let open = `${indent}<${node.name}`;
+  for (const [key, value] of attrs) open += ` ${key}="${escapeAttribute(value)}"`;
+  if (node.text !== undefined) assertSafeText(node.text, node.name, 'value');
+  const text = node.text ?? '';
+  const children = node.children ?? [];
+  if (children.length === 0) {
+    out.push(text === '' ? `${open}/>` : `${open}>${escapeText(text)}</${node.name}>`);
+    return;
   }
-  for (const c of node.children ?? []) append(child, c);
+  out.push(`${open}>`);
+  if (text !== '') out.push(`${indent}  ${escapeText(text)}`);
+  for (const child of children) write(child, depth + 1, out);
+  out.push(`${indent}</${node.name}>`);
 }
 
 /**
  * Serialises one document: `<?xml version="1.0" encoding="UTF-8"?>` (plus `standalone="yes"` for
  * Poly, as in its samples), two-space indentation, LF line ends. Pure and deterministic.
+ *
+ * Written directly rather than through xmlbuilder2's DOM: the output is byte-for-byte what
+ * xmlbuilder2's pretty printer gave (the golden files pin it), at a fraction of the cost — building
+ * a DOM per render was most of a config's render time (docs/PERFORMANCE.md).
  */
 export function writeXml(root: XmlNode, options: { standalone?: boolean } = {}): string {
-  const doc = create({
-    version: '1.0',
-    encoding: 'UTF-8',
-    ...(options.standalone === true ? { standalone: true } : {}),
-  });
-  append(doc, root);
-  return `${doc.end({ prettyPrint: true, indent: '  ', newline: '\n' })}\n`;
+  const out = [`<?xml version="1.0" encoding="UTF-8"${options.standalone === true ? ' standalone="yes"' : ''}?>`];
+  write(root, 0, out);
+  return `${out.join('\n')}\n`;
 }
