@@ -2,6 +2,7 @@ import { parseMac } from '../domain/mac-address.ts';
 import { civicOf } from '../domain/civic-address.ts';
 import type { Device } from '../domain/device.ts';
 import { deviceAlerts, type Alert } from '../domain/e911-alerts.ts';
+import { closedLoop, type LoopStep } from '../domain/e911-status-loop.ts';
 import type { AgentReport } from '../domain/e911-evidence.ts';
 import {
   checkCallbackRegion,
@@ -70,6 +71,8 @@ export interface DeviceStatus {
   network: AgentReport['network'] | null;
   location: { id: string; name: string; status: string; matchedBy: Resolution['matchedBy']; unresolved: boolean } | null;
   alerts: Alert[];
+  /** served → applied → registered → located, each with why it is not ok. */
+  loop: LoopStep[];
 }
 
 const AGENT_ROLE = 'user' as const;
@@ -176,23 +179,34 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
       staleAfterMs,
       ...(report?.network?.lldp?.medLocation !== undefined ? { medLocation: report.network.lldp.medLocation } : {}),
     });
+    const located =
+      loc === undefined
+        ? null
+        : { id: loc.id, name: loc.name, status: loc.status, matchedBy: resolution.matchedBy, unresolved: resolution.unresolved };
+    const served =
+      device.lastSeen === null
+        ? null
+        : { file: device.lastSeen.file, revision: device.lastSeen.servedRevision, at: device.lastSeen.at };
+    const applied = report?.configRevision === undefined ? null : { revision: report.configRevision };
     return {
       mac: device.mac,
       live: lastSeen !== null && now.getTime() - Date.parse(lastSeen) <= liveWithinMs,
       lastSeen,
-      served:
-        device.lastSeen === null
-          ? null
-          : { file: device.lastSeen.file, revision: device.lastSeen.servedRevision, at: device.lastSeen.at },
-      applied: report?.configRevision === undefined ? null : { revision: report.configRevision },
+      served,
+      applied,
       firmware: report?.firmware ?? device.lastSeen?.firmware ?? null,
       sip: report?.sip ?? null,
       network: report?.network ?? null,
-      location:
-        loc === undefined
-          ? null
-          : { id: loc.id, name: loc.name, status: loc.status, matchedBy: resolution.matchedBy, unresolved: resolution.unresolved },
+      location: located,
       alerts,
+      loop: closedLoop({
+        served,
+        configRevision: device.configRevision,
+        appliedRevision: applied?.revision ?? null,
+        sip: report?.sip ?? null,
+        location: located,
+        alerts,
+      }),
     };
   }
 

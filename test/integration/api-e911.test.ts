@@ -130,6 +130,9 @@ describe('agent reports and device status', () => {
       location: { id: desk2.id, name: 'Desk 41-02', matchedBy: 'switchPort', unresolved: false },
       alerts: [],
     });
+    // Never served a file, and it applied revision 7 while the device is at revision 1.
+    expect(status.body.loop.map((s: { state: string }) => s.state)).toEqual(['pending', 'pending', 'ok', 'ok']);
+    expect(status.body.loop[1].reason).toBe('the phone applied revision 7; the current one is 1');
 
     const before = contentDigest(api.db);
     const replay = await api.call('POST', '/agent/reports', report('r1', '2026-01-01T10:00:00Z', 'Gi1/0/2'), { token });

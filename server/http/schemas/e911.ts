@@ -194,6 +194,13 @@ export const DeviceStatusView = Type.Object({
     Type.Null(),
   ]),
   alerts: Type.Array(AlertView),
+  loop: Type.Array(
+    Type.Object({
+      step: Type.String(),
+      state: Type.Union([Type.Literal('ok'), Type.Literal('pending'), Type.Literal('failed')]),
+      reason: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
 });
 
 export const AlertsQuery = Type.Object({ siteId: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false });
