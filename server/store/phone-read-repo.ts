@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import type { Site } from '../domain/site.ts';
+import { secretBoxOf, type SecretBox } from './secret-box.ts';
 import { type Row, str, strOrNull } from './sqlite/sql-helpers.ts';
 
 /**
@@ -41,6 +43,11 @@ export interface Upload {
 }
 
 export interface PhoneReadRepo {
+  /**
+   * Every site, on a statement prepared once: the network guard reads them on every phone
+   * request, and the paged listing of the core repository costs a count query each time.
+   */
+  sites(): Site[];
   credentialsOf(deviceId: string): HttpCredentials | undefined;
   credentialsByUsername(username: string): HttpCredentials | undefined;
   /** Inserts credentials unless the device already has some; returns the stored row. */
@@ -57,11 +64,25 @@ export interface PhoneReadRepo {
   uploads(deviceId: string): Array<Omit<Upload, 'body'> & { size: number }>;
 }
 
-function toCredentials(r: Row): HttpCredentials {
+function toSite(r: Row): Site {
+  return {
+    id: str(r.id),
+    name: str(r.name),
+    timezone: str(r.timezone),
+    networks: JSON.parse(str(r.networks)) as string[],
+    extensionRange: { first: Number(r.range_first), last: Number(r.range_last) },
+    registrar: JSON.parse(str(r.registrar)) as Site['registrar'],
+    tftpSecrets: r.tftp_secrets === 1,
+    createdAt: str(r.created_at),
+    updatedAt: str(r.updated_at),
+  };
+}
+
+function toCredentials(r: Row, box: SecretBox): HttpCredentials {
   return {
     deviceId: str(r.device_id),
     username: str(r.username),
-    secret: str(r.secret),
+    secret: box.open(str(r.secret)),
     claimOpenUntil: strOrNull(r.claim_open_until),
     handedOutAt: strOrNull(r.handed_out_at),
     handedOutIp: strOrNull(r.handed_out_ip),
@@ -87,6 +108,9 @@ function toServed(r: Row): ServedFile {
 }
 
 export function sqlitePhoneRepo(db: Database): PhoneReadRepo {
+  const box = secretBoxOf(db);
+  const sealed = (row: HttpCredentials): HttpCredentials => ({ ...row, secret: box.seal(row.secret) });
+  const allSites = db.prepare('SELECT * FROM sites ORDER BY created_at, id');
   const byDevice = db.prepare('SELECT * FROM device_http_credentials WHERE device_id = ?');
   const byUser = db.prepare('SELECT * FROM device_http_credentials WHERE username = ?');
   const insertCreds = db.prepare(`INSERT OR IGNORE INTO device_http_credentials
@@ -121,20 +145,21 @@ export function sqlitePhoneRepo(db: Database): PhoneReadRepo {
   });
 
   return {
+    sites: () => (allSites.all() as Row[]).map(toSite),
     credentialsOf: (deviceId) => {
       const row = byDevice.get(deviceId) as Row | undefined;
-      return row === undefined ? undefined : toCredentials(row);
+      return row === undefined ? undefined : toCredentials(row, box);
     },
     credentialsByUsername: (username) => {
       const row = byUser.get(username) as Row | undefined;
-      return row === undefined ? undefined : toCredentials(row);
+      return row === undefined ? undefined : toCredentials(row, box);
     },
     ensureCredentials(row) {
-      insertCreds.run(row);
-      return toCredentials(byDevice.get(row.deviceId) as Row);
+      insertCreds.run(sealed(row));
+      return toCredentials(byDevice.get(row.deviceId) as Row, box);
     },
     replaceCredentials: (row) => {
-      replaceCreds.run(row);
+      replaceCreds.run(sealed(row));
     },
     markHandedOut: (deviceId, at, ip) => {
       handOut.run(at, ip, at, deviceId);

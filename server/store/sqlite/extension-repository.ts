@@ -1,15 +1,16 @@
 import type { Database } from 'better-sqlite3';
 import type { Extension } from '../../domain/extension.ts';
 import type { ExtensionRepository } from '../repositories.ts';
+import { secretBoxOf, type SecretBox } from '../secret-box.ts';
 import { pageOf, prepare, type Row, str, strOrNull, where } from './sql-helpers.ts';
 
-function toExtension(r: Row): Extension {
+function rowToExtension(r: Row, box: SecretBox): Extension {
   return {
     number: Number(r.number),
     siteId: str(r.site_id),
     kind: str(r.kind) as Extension['kind'],
     authUser: str(r.auth_user),
-    secret: str(r.secret),
+    secret: box.open(str(r.secret)),
     displayName: str(r.display_name),
     outboundCallerId: strOrNull(r.outbound_caller_id),
     voicemail: r.voicemail === 1,
@@ -19,13 +20,13 @@ function toExtension(r: Row): Extension {
   };
 }
 
-function params(e: Extension): Record<string, unknown> {
+function params(e: Extension, box: SecretBox): Record<string, unknown> {
   return {
     number: e.number,
     site: e.siteId,
     kind: e.kind,
     authUser: e.authUser,
-    secret: e.secret,
+    secret: box.seal(e.secret),
     displayName: e.displayName,
     callerId: e.outboundCallerId,
     voicemail: e.voicemail ? 1 : 0,
@@ -36,6 +37,8 @@ function params(e: Extension): Record<string, unknown> {
 }
 
 export function sqliteExtensions(db: Database): ExtensionRepository {
+  const box = secretBoxOf(db);
+  const toExtension = (r: Row): Extension => rowToExtension(r, box);
   const insert = prepare(db, `INSERT INTO extensions (number, site_id, kind, auth_user, secret, display_name,
     outbound_caller_id, voicemail, retained_until, created_at, updated_at) VALUES (@number, @site, @kind, @authUser,
     @secret, @displayName, @callerId, @voicemail, @retained, @created, @updated)`);
@@ -66,7 +69,7 @@ export function sqliteExtensions(db: Database): ExtensionRepository {
   const exists = prepare(db, 'SELECT 1 FROM extensions WHERE number = ?').pluck();
   const taken = (n: number): boolean => exists.get(n) !== undefined;
   return {
-    insert: (e) => void insert.run(params(e)),
+    insert: (e) => void insert.run(params(e, box)),
     get: (n) => {
       const row = get.get(n) as Row | undefined;
       return row && toExtension(row);
@@ -83,7 +86,7 @@ export function sqliteExtensions(db: Database): ExtensionRepository {
         page,
         toExtension,
       ),
-    update: (e) => void update.run(params(e)),
+    update: (e) => void update.run(params(e, box)),
     delete: (n) => void prepare(db, 'DELETE FROM extensions WHERE number = ?').run(n),
     takenInRange: (first, last) => takenList.all(first, last) as number[],
     retainedBefore: (nowIso) =>
