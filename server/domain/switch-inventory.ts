@@ -155,9 +155,17 @@ export function applySwitchPatch(before: SwitchRecord, patch: SwitchInput): Omit
 }
 
 /** What may be shown of credentials: the version, user and protocols, never a secret. */
-export function publicCredentials(snmp: SnmpCredentials): Record<string, string> {
+export interface PublicCredentials {
+  version: '2c' | '3';
+  user?: string;
+  level?: 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
+  authProtocol?: SnmpAuthProtocol;
+  privProtocol?: SnmpPrivProtocol;
+}
+
+export function publicCredentials(snmp: SnmpCredentials): PublicCredentials {
   if (snmp.version === '2c') return { version: '2c' };
-  const level = snmp.privKey !== undefined ? 'authPriv' : snmp.authKey !== undefined ? 'authNoPriv' : 'noAuthNoPriv';
+  const level: PublicCredentials['level'] = snmp.privKey !== undefined ? 'authPriv' : snmp.authKey !== undefined ? 'authNoPriv' : 'noAuthNoPriv';
   return {
     version: '3',
     user: snmp.user,
@@ -168,6 +176,6 @@ export function publicCredentials(snmp: SnmpCredentials): Record<string, string>
 }
 
 /** The switch as the API and the audit trail show it: credentials without secrets. */
-export function switchView(s: SwitchRecord): Omit<SwitchRecord, 'snmp'> & { snmp: Record<string, string> } {
+export function switchView(s: SwitchRecord): Omit<SwitchRecord, 'snmp'> & { snmp: PublicCredentials } {
   return { ...s, snmp: publicCredentials(s.snmp) };
 }

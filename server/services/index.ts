@@ -3,16 +3,20 @@ import type { Database } from 'better-sqlite3';
 import type { Catalog, ModelProfile } from '../provisioning/types.ts';
 import type { AuditFilter, Page } from '../store/repositories.ts';
 import { sqliteE911 } from '../store/e911-repo.ts';
+import { sqliteSwitches } from '../store/switch-repo.ts';
+import { createSnmpWalker } from '../location/snmp-walker.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 import { listing, type ServiceContext } from './context.ts';
 import { createDeviceService } from './device-service.ts';
 import { createE911Service, type E911Options } from './e911.ts';
 import { createExtensionService } from './extension-service.ts';
 import { createImportService } from './import-service.ts';
+import { createLocationEvidence, type LocationEvidenceOptions } from './location-evidence.ts';
 import { createNumberService } from './number-service.ts';
 import { createProfileService } from './profile-service.ts';
 import { createRetentionService } from './retention-service.ts';
 import { createSiteService } from './site-service.ts';
+import { createSwitchService, type SwitchServiceOptions, type SwitchWalker } from './switches.ts';
 import { createTokenService } from './token-service.ts';
 import { createUserService } from './user-service.ts';
 
@@ -25,6 +29,8 @@ export interface ServiceDeps {
   random?: (bytes: number) => Buffer;
   /** E911 registration adapter and time limits; defaults suit a LAN without a 911 provider. */
   e911?: E911Options;
+  /** Agentless location: the SNMP walker (a test's own, or net-snmp), poll limits, evidence ages. */
+  location?: { walker?: SwitchWalker; switches?: SwitchServiceOptions; evidence?: LocationEvidenceOptions };
 }
 
 /** Every application service over one database. Each admin write is one transaction with its audit. */
@@ -38,6 +44,9 @@ export function createServices(deps: ServiceDeps) {
   };
   const users = createUserService(ctx);
   const devices = createDeviceService(ctx);
+  const e911Repo = sqliteE911(deps.db);
+  const switchRepo = sqliteSwitches(deps.db);
+  const evidence = createLocationEvidence(ctx, e911Repo, switchRepo, deps.location?.evidence);
   return {
     sites: createSiteService(ctx),
     users,
@@ -48,7 +57,8 @@ export function createServices(deps: ServiceDeps) {
     tokens: createTokenService(ctx),
     retention: createRetentionService(ctx),
     import: createImportService(ctx, users, devices),
-    e911: createE911Service(ctx, sqliteE911(deps.db), deps.e911),
+    e911: createE911Service(ctx, e911Repo, { ...deps.e911, networkEvidence: evidence.networkFor }),
+    switches: createSwitchService(ctx, switchRepo, evidence, deps.location?.walker ?? createSnmpWalker(), deps.location?.switches),
     audit: {
       list: (filter: AuditFilter, page: Page) => listing(page, ctx.store.audit.list(filter, page)),
     },

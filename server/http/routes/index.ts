@@ -9,6 +9,7 @@ import { modelRoutes } from './models.ts';
 import { numberRoutes } from './numbers.ts';
 import { profileRoutes } from './profiles.ts';
 import { siteRoutes } from './sites.ts';
+import { switchRoutes } from './switches.ts';
 import { tokenRoutes } from './tokens.ts';
 import { userRoutes } from './users.ts';
 import { whoamiRoutes } from './whoami.ts';
@@ -31,6 +32,7 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     importRoutes,
     whoamiRoutes,
     e911Routes,
+    switchRoutes,
   ]) {
     await app.register(routes, { services });
   }

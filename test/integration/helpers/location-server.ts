@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_LIMITS, type Config } from '../../../server/config.ts';
+import { buildApp, type App } from '../../../server/http/app.ts';
+import { readCatalog } from '../../../server/io/read-catalog.ts';
+import { createServices, type ServiceDeps, type Services } from '../../../server/services/index.ts';
+import { openDatabase, type Database } from '../../../server/store/database.ts';
+
+const REPO = join(import.meta.dirname, '..', '..', '..');
+
+/** The real app over a real SQLite file with agentless-location options (walker limits, poll spacing). */
+export interface LocationServer {
+  db: Database;
+  services: Services;
+  app: App;
+  call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export async function startLocationServer(location: NonNullable<ServiceDeps['location']>): Promise<LocationServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'deskprov-location-'));
+  const db = openDatabase(join(dir, 'deskprov.db'));
+  const catalog = readCatalog(join(REPO, 'firmware-profiles'));
+  const services = createServices({ db, catalog, location });
+  const { token } = services.tokens.ensureBootstrap();
+  const config: Config = {
+    dataDir: dir,
+    http: { host: '127.0.0.1', port: 0 },
+    https: null,
+    tftp: null,
+    publicUrl: 'http://127.0.0.1/',
+    publicUrlDerived: true,
+    discovery: [],
+    logLevel: 'silent',
+    adminToken: undefined,
+    limits: DEFAULT_LIMITS,
+  };
+  const app = await buildApp({ config, services, catalog });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}/api/v1`;
+  return {
+    db,
+    services,
+    app,
+    async call(method, path, body) {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
+    },
+    async close() {
+      await app.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

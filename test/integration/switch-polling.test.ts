@@ -1,0 +1,181 @@
+import { execFile } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SWITCH_WALK_PLAN } from '../../server/domain/snmp-tables.ts';
+import { createSnmpWalker } from '../../server/location/snmp-walker.ts';
+import { startSimulatedSwitch, type SimulatedSwitch } from '../helpers/snmp-switch-agent.ts';
+import { manyMacs, walkOf, type SyntheticPort } from '../helpers/synthetic-switch.ts';
+import { startLocationServer, type LocationServer } from './helpers/location-server.ts';
+
+const run = promisify(execFile);
+const CHASSIS = 'aa:bb:cc:00:00:01';
+const PHONE_A = '00:15:65:aa:bb:01';
+const PHONE_B = '00:15:65:aa:bb:02';
+const ADDRESS = { country: 'US', A1: 'IL', A3: 'Chicago', RD: 'Wacker', STS: 'Dr', HNO: '233', PC: '60606' };
+const COMMUNITY = 'c0mmunity-ro';
+const V3 = { name: 'poller', authKey: 'authpass-1', privKey: 'privpass-1' };
+
+const port = (n: number, macs: string[], extra: Partial<SyntheticPort> = {}): SyntheticPort => ({ bridgePort: n, ifIndex: 10100 + n, ifName: `Gi1/0/${n}`, macs, ...extra });
+const layout = (a: number, b: number, extra: SyntheticPort[] = []) => walkOf({ chassisMac: CHASSIS, ports: [port(a, [PHONE_A]), port(b, [PHONE_B]), ...extra] });
+
+let api: LocationServer;
+let sim: SimulatedSwitch;
+let siteId: string;
+const desks: Record<string, string> = {};
+
+async function ok<T = any>(method: string, path: string, body?: unknown, status = 200): Promise<T> {
+  const res = await api.call(method, path, body);
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  return res.body as T;
+}
+
+const table = (name: string) => api.db.prepare(`SELECT * FROM ${name} ORDER BY 1, 2`).all();
+const locationAudits = () => api.db.prepare("SELECT * FROM audit_events WHERE action = 'device.location' ORDER BY seq").all() as Array<{ actor_name: string; after: string }>;
+
+beforeEach(async () => {
+  api = await startLocationServer({ walker: createSnmpWalker({ timeoutMs: 300, retries: 1 }), switches: { minPollIntervalMs: 0 } });
+  sim = await startSimulatedSwitch(layout(1, 2), { community: COMMUNITY, v3User: V3 });
+  siteId = (await ok('POST', '/sites', { name: 'HQ', timezone: 'America/Chicago', networks: ['10.0.0.0/8'], extensionRange: { first: 100, last: 199 }, registrar: { host: 'pbx.example.com' } }, 201)).id;
+  for (const [i, port] of ['Gi1/0/1', 'Gi1/0/2', 'Gi1/0/3'].entries()) {
+    const e164 = `+1312555010${i}`;
+    await ok('POST', '/numbers', { e164, region: 'US' }, 201);
+    const loc = await ok('POST', '/locations', { siteId, name: `Desk ${port}`, address: ADDRESS, place: { FLR: '4', ROOM: `40${i}` }, callbackNumber: e164 }, 201);
+    desks[port] = loc.id;
+    await ok('POST', '/network-map', { locationId: loc.id, kind: 'switchPort', chassisId: CHASSIS.toUpperCase().replace(/:/g, '-'), portId: port }, 201);
+  }
+  for (const mac of [PHONE_A, PHONE_B]) await ok('POST', '/devices', { mac, model: 'yealink/t54w', siteId, standalone: true }, 201);
+});
+afterEach(async () => {
+  await sim.close();
+  await api.close();
+});
+
+async function addSwitch(snmp: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return ok('POST', '/switches', { name: 'Floor 4', siteId, host: '127.0.0.1', port: sim.port, snmp, ...extra }, 201);
+}
+
+describe('the simulated switch', () => {
+  it('answers the real snmpwalk with its bridge, interface and LLDP tables', async () => {
+    const walk = async (oid: string) => (await run('snmpwalk', ['-v2c', '-c', COMMUNITY, '-On', '-t', '2', `127.0.0.1:${sim.port}`, oid])).stdout;
+    const bridge = await walk('1.3.6.1.2.1.17');
+    expect(bridge).toContain(`.${SWITCH_WALK_PLAN.fdbPort}.0.21.101.170.187.1 = INTEGER: 1`);
+    expect(bridge).toContain(`.${SWITCH_WALK_PLAN.basePortIfIndex}.2 = INTEGER: 10102`);
+    expect(await walk(SWITCH_WALK_PLAN.ifName)).toContain('STRING: "Gi1/0/2"');
+    expect(await walk('1.0.8802.1.1.2.1.3')).toContain('Hex-STRING: AA BB CC 00 00 01');
+    const v3 = await run('snmpwalk', ['-v3', '-l', 'authPriv', '-u', V3.name, '-a', 'SHA', '-A', V3.authKey, '-x', 'AES', '-X', V3.privKey, '-On', `127.0.0.1:${sim.port}`, SWITCH_WALK_PLAN.basePortIfIndex]);
+    expect(v3.stdout).toContain('INTEGER: 10101');
+  });
+});
+
+describe('polling switches for phone ports', () => {
+  it('finds each phone on its port and resolves it to that desk, with SNMP as the source', async () => {
+    const sw = await addSwitch({ version: '2c', community: COMMUNITY });
+    const outcome = await ok('POST', `/switches/${sw.id}/poll`);
+    expect(outcome).toMatchObject({ ok: true, error: null, macsSeen: 2, phonesLocated: 2 });
+    expect(outcome.moved.sort()).toEqual(['001565aabb01', '001565aabb02']);
+    for (const [mac, desk] of [[PHONE_A, 'Gi1/0/1'], [PHONE_B, 'Gi1/0/2']] as const) {
+      const status = await ok('GET', `/devices/${mac}/status`);
+      expect(status.location).toMatchObject({ id: desks[desk], matchedBy: 'switchPort' });
+      const evidence = await ok('GET', `/devices/${mac}/location-evidence`);
+      expect(evidence.locatedBy).toMatchObject({ source: 'snmp', origin: sw.id });
+    }
+    const shown = await ok('GET', `/switches/${sw.id}`);
+    expect(shown.chassisId).toEqual({ type: 'mac', value: CHASSIS });
+    expect(shown.poll).toMatchObject({ error: null, macsSeen: 2, phonesLocated: 2 });
+    expect(JSON.stringify(shown)).not.toContain(COMMUNITY);
+    expect(JSON.stringify(table('audit_events'))).not.toContain(COMMUNITY);
+  });
+
+  it('polls over SNMPv3 with authentication and privacy', async () => {
+    const sw = await addSwitch({ version: '3', user: V3.name, authKey: V3.authKey, privKey: V3.privKey });
+    expect(await ok('POST', `/switches/${sw.id}/poll`)).toMatchObject({ ok: true, phonesLocated: 2 });
+    const shown = await ok('GET', `/switches/${sw.id}`);
+    expect(shown.snmp).toEqual({ version: '3', user: 'poller', level: 'authPriv', authProtocol: 'sha', privProtocol: 'aes' });
+    expect(JSON.stringify(shown)).not.toMatch(/authpass|privpass/);
+  });
+
+  it('moves a phone when its MAC moves to another port, with one audit event', async () => {
+    const sw = await addSwitch({ version: '2c', community: COMMUNITY });
+    await ok('POST', `/switches/${sw.id}/poll`);
+    const before = locationAudits().length;
+    sim.serve(layout(3, 2));
+    const outcome = await ok('POST', `/switches/${sw.id}/poll`);
+    expect(outcome.moved).toEqual(['001565aabb01']);
+    expect((await ok('GET', `/devices/${PHONE_A}/status`)).location).toMatchObject({ id: desks['Gi1/0/3'], matchedBy: 'switchPort' });
+    const audits = locationAudits();
+    expect(audits.length).toBe(before + 1);
+    expect(audits.at(-1)?.actor_name).toBe('location evidence');
+    expect(JSON.parse(audits.at(-1)!.after)).toMatchObject({ locationId: desks['Gi1/0/3'], locatedBy: { source: 'snmp' } });
+    expect((await ok('POST', `/switches/${sw.id}/poll`)).moved).toEqual([]);
+    expect(locationAudits().length).toBe(before + 1);
+  });
+
+  it('ignores an uplink port with 50 MACs, even when a phone MAC is among them', async () => {
+    const sw = await addSwitch({ version: '2c', community: COMMUNITY });
+    sim.serve(walkOf({ chassisMac: CHASSIS, ports: [port(1, [PHONE_A]), port(48, [PHONE_B, ...manyMacs(49, 7)])] }));
+    const outcome = await ok('POST', `/switches/${sw.id}/poll`);
+    expect(outcome).toMatchObject({ ok: true, macsSeen: 1, phonesLocated: 1 });
+    expect((await ok('GET', `/switches/${sw.id}`)).poll.uplinks).toEqual([{ portId: 'Gi1/0/48', reason: 'macCount', macs: 50 }]);
+    const b = await ok('GET', `/devices/${PHONE_B}/location-evidence`);
+    expect(b.pieces).toEqual([]);
+    expect(b.resolution.matchedBy).not.toBe('switchPort');
+  });
+
+  it('skips ports marked as uplinks and ports whose LLDP neighbour is a bridge', async () => {
+    const sw = await addSwitch({ version: '2c', community: COMMUNITY }, { uplinkPorts: ['Gi1/0/2'] });
+    sim.serve(walkOf({ chassisMac: CHASSIS, ports: [port(1, [PHONE_A], { neighbour: { chassisMac: 'aa:bb:cc:00:00:99', portId: 'Gi0/1', sysName: 'core', caps: ['bridge'] } }), port(2, [PHONE_B])] }));
+    expect(await ok('POST', `/switches/${sw.id}/poll`)).toMatchObject({ ok: true, phonesLocated: 0 });
+    expect((await ok('GET', `/switches/${sw.id}`)).poll.uplinks.map((u: { reason: string }) => u.reason)).toEqual(['lldpBridge', 'marked']);
+  });
+});
+
+describe('switches that do not answer or refuse us', () => {
+  let silent: Socket | undefined;
+  afterEach(() => {
+    silent?.close();
+    silent = undefined;
+  });
+
+
+  async function expectAlertOnly(snmp: Record<string, unknown>, code: string, target?: number) {
+    const good = await addSwitch({ version: '2c', community: COMMUNITY }, { name: 'good' });
+    await ok('POST', `/switches/${good.id}/poll`);
+    const before = { sightings: table('switch_sightings'), states: table('e911_device_state'), devices: table('devices'), good: table('switches') };
+    // A second inventory entry for the same simulated switch needs another address: [::ffff:127.0.0.1] is refused, so use a host name.
+    const bad = await ok('POST', '/switches', { name: 'bad', siteId, host: 'localhost', port: target ?? sim.port, snmp }, 201);
+    const outcome = await ok('POST', `/switches/${bad.id}/poll`);
+    expect(outcome).toMatchObject({ ok: false, error: { code } });
+    expect(JSON.stringify([outcome, table('audit_events')])).not.toMatch(/wrong-community|wrong-authpass|authpass-1|privpass-1/);
+    const alerts = (await ok('GET', '/switch-alerts')).items;
+    expect(alerts).toEqual([expect.objectContaining({ switchId: bad.id, code })]);
+    expect(table('switch_sightings')).toEqual(before.sightings);
+    expect(table('e911_device_state')).toEqual(before.states);
+    expect(table('devices')).toEqual(before.devices);
+    return bad;
+  }
+
+  it('raises an alert for a wrong v2c community and changes nothing else', async () => {
+    await expectAlertOnly({ version: '2c', community: 'wrong-community' }, 'SWITCH_TIMEOUT');
+  });
+
+  it('raises an alert for a v3 authentication failure and changes nothing else', async () => {
+    await expectAlertOnly({ version: '3', user: V3.name, authKey: 'wrong-authpass', privKey: V3.privKey }, 'SWITCH_TIMEOUT');
+  });
+
+  it('raises an alert for an unknown v3 user', async () => {
+    await expectAlertOnly({ version: '3', user: 'nobody', authKey: V3.authKey, privKey: V3.privKey }, 'SWITCH_AUTH_FAILED');
+  });
+
+  it('raises an alert for a switch that never answers, and clears it once the switch answers', async () => {
+    silent = createSocket('udp4');
+    await new Promise<void>((resolve) => silent!.bind(0, '127.0.0.1', resolve));
+    const started = Date.now();
+    const bad = await expectAlertOnly({ version: '2c', community: COMMUNITY }, 'SWITCH_TIMEOUT', silent.address().port);
+    // timeoutMs 300 with one retry: the poll gives up after about 600 ms, not the default 4 s.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await ok('PATCH', `/switches/${bad.id}`, { port: sim.port });
+    expect(await ok('POST', `/switches/${bad.id}/poll`)).toMatchObject({ ok: true });
+    expect((await ok('GET', '/switch-alerts')).items).toEqual([]);
+  });
+});
