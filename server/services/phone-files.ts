@@ -140,7 +140,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
   });
 
   const { event, jsonAnswer, miss, uniform, served } = createPhoneAnswers({ bans, digest });
-  const reads = createPhoneReads(store);
+  const reads = createPhoneReads(store, () => phoneRepo.sites());
   const { sites, linesOf, profileChainOf, directoryOf } = reads;
 
   function checkAuth(req: PhoneRequest): { check: AuthCheck; creds: HttpCredentials | null } {

@@ -11,9 +11,10 @@ import type { Store } from '../store/repositories.ts';
 
 const ALL = { limit: Number.MAX_SAFE_INTEGER, offset: 0 };
 
-export function createPhoneReads(store: Store) {
+/** `sites` lists every site; the phone repository's prepared read when given, else the core listing. */
+export function createPhoneReads(store: Store, sites: () => Site[] = () => store.sites.list(ALL).items) {
   return {
-    sites: (): Site[] => store.sites.list(ALL).items,
+    sites,
 
     /** The profile and its ancestors, root first; stops at a missing profile or a cycle. */
     profileChainOf(profileId: string | null): ProfileSettings[] {
