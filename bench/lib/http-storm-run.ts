@@ -1,22 +1,24 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../server/store/database.ts';
-import { sqlitePhoneRepo } from '../../server/store/phone-read-repo.ts';
 import { phoneAddress, walkFor, type PhoneWalk } from './phone-walk.ts';
 import { rssMiB, startDeskprov, startNginx } from './processes.ts';
 import { seedDataDir } from './seed.ts';
 import { runStorm, type StormResult } from './storm-client.ts';
 
 /**
- * One boot-storm run: seed N devices, start deskprov, let every phone claim its credentials (the
- * first boot, bodies kept as the nginx root), then the measured storms — warm (render cache
- * filled), nginx on the very same bytes, and cold (after one profile edit that changes every
- * device's config) — all from the same walks, each phone from its own loopback address.
+ * One boot-storm run. N devices that booted before (credentials handed out, Digest required)
+ * plus a few new ones still in their claim window; deskprov started on that data folder. Then:
+ * first boot of the new phones (no credentials; the config hands them out), the storm right after
+ * the start (render cache empty; its bodies become the nginx root), the warm storm, nginx on the
+ * very same bytes, and the cold storm after one profile edit that changes every device's config.
+ * Every storm walks the same phones, each from its own loopback address.
  */
 
 export interface HttpStormOptions {
   devices: number;
+  /** Extra devices still inside their claim window, walked once without credentials. */
+  claimDevices: number;
   concurrency: number;
   deadlineMs: number;
   cold: boolean;
@@ -27,13 +29,16 @@ export interface HttpStormReport {
   devices: number;
   seedMs: number;
   startMs: number;
+  rssStartMiB: number;
   claim: StormResult;
+  afterStart: StormResult;
   warm: StormResult;
   nginx: StormResult;
   cold: StormResult | null;
   rssAfterMiB: number;
   warmRatio: number;
   coldRatio: number | null;
+  afterStartRatio: number;
 }
 
 export async function runHttpStorm(options: HttpStormOptions): Promise<HttpStormReport> {
@@ -46,31 +51,24 @@ export async function runHttpStorm(options: HttpStormOptions): Promise<HttpStorm
   chmodSync(work, 0o755);
   try {
     const t0 = performance.now();
-    const seeded = seedDataDir(dataDir, options.devices);
+    const seeded = seedDataDir(dataDir, options.devices + options.claimDevices, options.devices);
     const seedMs = performance.now() - t0;
-    log(`seeded ${options.devices} devices in ${(seedMs / 1000).toFixed(1)} s`);
+    log(`seeded ${options.devices} + ${options.claimDevices} devices in ${(seedMs / 1000).toFixed(1)} s`);
     const server = await startDeskprov({ dataDir, adminToken: seeded.adminToken, logFile: path.join(work, 'deskprov.log') });
+    const rssStartMiB = rssMiB(server.child.pid ?? 0);
     try {
-      const storm = (walks: PhoneWalk[], auth: 'digest' | 'none', port: number, saveDir?: string, deadlineMs = options.deadlineMs) =>
-        runStorm({ port, walks, concurrency: options.concurrency, auth, deadlineMs, ...(saveDir === undefined ? {} : { saveDir }) });
+      const storm = (walks: PhoneWalk[], auth: 'digest' | 'none', port: number, saveDir?: string) =>
+        runStorm({ port, walks, concurrency: options.concurrency, auth, deadlineMs: options.deadlineMs, ...(saveDir === undefined ? {} : { saveDir }) });
 
-      // First boot: inside the claim window, no credentials; the configs hand them out.
-      const claimWalks = seeded.devices.map((d, i) => walkFor(d, phoneAddress(20, i)));
-      // Longer bound: only phones that claimed take part in the measured storms.
-      const claim = await storm(claimWalks, 'none', server.port, root, options.deadlineMs * 3);
-      log(`claim pass: ${claim.served} files, ${claim.failed} failed ${JSON.stringify(claim.failures)}`);
+      const claimWalks = seeded.devices.slice(options.devices).map((d, i) => walkFor(d, phoneAddress(20, i)));
+      const claim = await storm(claimWalks, 'none', server.port);
+      log(`first boot (claim window): ${claim.served} files, ${claim.failed} failed ${JSON.stringify(claim.failures)}`);
 
-      // Each phone now knows its secret (it was in its config); the bench reads it from the store.
-      const db = openDatabase(path.join(dataDir, 'deskprov.db'));
-      const repo = sqlitePhoneRepo(db);
-      const walks: PhoneWalk[] = [];
-      seeded.devices.forEach((d, i) => {
-        const secret = repo.credentialsByUsername(d.mac)?.secret;
-        if (secret !== undefined) walks.push({ ...walkFor(d, phoneAddress(40, i)), secret });
-      });
-      db.close();
-      const missing = seeded.devices.length - walks.length;
-      if (missing > 0) log(`WARNING: ${missing} devices did not claim within the bound; the storms walk the ${walks.length} that did`);
+      const all = seeded.devices.slice(0, options.devices).map((d, i) => ({ ...walkFor(d, phoneAddress(40, i)), secret: d.secret as string }));
+      const afterStart = await storm(all, 'digest', server.port, root);
+      log(`after start (cache empty): ${afterStart.filesPerSec.toFixed(0)} files/s, ${afterStart.failed} failed`);
+      // Later storms walk the phones the first one reached within its time bound (their bytes are the nginx root).
+      const walks = all.slice(0, afterStart.phones);
 
       const warm = await storm(walks, 'digest', server.port);
       log(`warm: ${warm.filesPerSec.toFixed(0)} files/s, ${warm.failed} failed`);
@@ -97,13 +95,16 @@ export async function runHttpStorm(options: HttpStormOptions): Promise<HttpStorm
         devices: options.devices,
         seedMs,
         startMs: server.startMs,
+        rssStartMiB,
         claim,
+        afterStart,
         warm,
         nginx: ref,
         cold,
         rssAfterMiB,
         warmRatio: warm.filesPerSec / ref.filesPerSec,
         coldRatio: cold === null ? null : cold.filesPerSec / ref.filesPerSec,
+        afterStartRatio: afterStart.filesPerSec / ref.filesPerSec,
       };
     } finally {
       await server.stop();

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { generateSecret } from '../../server/domain/extension.ts';
 import type { Principal } from '../../server/domain/roles.ts';
 import { readCatalog } from '../../server/io/read-catalog.ts';
 import { PACKAGE_ROOT } from '../../server/main.ts';
 import type { Catalog, ModelProfile } from '../../server/provisioning/types.ts';
 import { createServices } from '../../server/services/index.ts';
 import { openDatabase } from '../../server/store/database.ts';
+import { sqlitePhoneRepo } from '../../server/store/phone-read-repo.ts';
 
 /**
  * Fills a fresh data folder with provisioned devices through the services layer, exactly as the
@@ -17,6 +19,8 @@ import { openDatabase } from '../../server/store/database.ts';
 export interface SeededDevice {
   mac: string;
   model: ModelProfile;
+  /** The per-device HTTP secret, for devices that booted before (credentials already handed out). */
+  secret?: string;
 }
 
 export interface Seeded {
@@ -41,11 +45,18 @@ export function benchMac(model: ModelProfile, index: number): string {
   return `${oui}${index.toString(16).padStart(6, '0')}`;
 }
 
-export function seedDataDir(dataDir: string, count: number): Seeded {
+/**
+ * `count` devices; the first `booted` of them have booted before: their per-device credentials
+ * were handed out an hour ago, so from now on they must answer Digest challenges (docs/SECURITY.md).
+ * The others are still inside their claim window.
+ */
+export function seedDataDir(dataDir: string, count: number, booted = 0): Seeded {
   const catalog = loadCatalog();
   const db = openDatabase(path.join(dataDir, 'deskprov.db'));
   try {
     const services = createServices({ db, catalog });
+    const phoneRepo = sqlitePhoneRepo(db);
+    const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
     const adminToken = randomBytes(24).toString('base64url');
     services.tokens.ensureBootstrap(adminToken);
     const actor = services.tokens.verify(adminToken) as Principal;
@@ -70,14 +81,29 @@ export function seedDataDir(dataDir: string, count: number): Seeded {
         const model = models[i % models.length] as ModelProfile;
         const mac = benchMac(model, i);
         const user = users[i];
-        services.devices.create(actor, {
+        const device = services.devices.create(actor, {
           mac,
           model: model.id,
           siteId: site.id,
           profileId: profile.id,
           ...(user === undefined ? { standalone: true, label: `Desk ${i}` } : { userId: user.id }),
         });
-        devices.push({ mac, model });
+        if (i < booted) {
+          const secret = generateSecret(randomBytes);
+          phoneRepo.ensureCredentials({
+            deviceId: device.id,
+            username: mac,
+            secret,
+            claimOpenUntil: null,
+            handedOutAt: anHourAgo,
+            handedOutIp: '127.0.0.1',
+            createdAt: anHourAgo,
+            updatedAt: anHourAgo,
+          });
+          devices.push({ mac, model, secret });
+        } else {
+          devices.push({ mac, model });
+        }
       }
     });
     // Batches keep the WAL small; each create is still its own (nested) transaction with its audit.
