@@ -11,6 +11,7 @@ import { readCatalog } from './io/read-catalog.ts';
 import { createLogger } from './logger.ts';
 import { startDiscovery, type Discovery } from './discovery/start-discovery.ts';
 import { createServices, type Services } from './services/index.ts';
+import { startPollScheduler } from './location/poll-scheduler.ts';
 import { openDatabase, type Database } from './store/database.ts';
 import { startTftpServer, type TftpServer } from './tftp/tftp-server.ts';
 
@@ -147,11 +148,14 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       ].join('\n'),
     );
     logger.info({ http: httpUrl, publicUrl: config.publicUrl, data: config.dataDir }, 'deskprov started');
+    // Agentless location: switch polls and request-evidence sweeps (docs/LOCATION.md).
+    const switchPolls = startPollScheduler(services.switches, {}, logger);
 
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {
       closing ??= (async () => {
         clearInterval(timer);
+        await switchPolls.stop();
         await discovery?.close();
         await tftp?.close();
         await https?.close();

@@ -10,9 +10,14 @@ export interface PollSchedulerOptions {
   concurrency: number;
   /** How often the scheduler looks for due work (default 5 s). */
   tickMs: number;
+  /** The clock poll times are compared with (the services' clock). */
+  now: () => number;
 }
 
-export const DEFAULT_POLL_SCHEDULE: PollSchedulerOptions = { intervalMs: 300_000, sweepMs: 60_000, concurrency: 2, tickMs: 5_000 };
+export const DEFAULT_POLL_SCHEDULE: PollSchedulerOptions = { intervalMs: 300_000, sweepMs: 60_000, concurrency: 2, tickMs: 5_000, now: () => Date.now() };
+
+/** What the scheduler needs of the switch service. */
+export type PollTarget = Pick<SwitchService, 'all' | 'pollState' | 'pollNow' | 'sweep'>;
 
 export interface SchedulerLog {
   warn(obj: object, msg: string): void;
@@ -31,7 +36,7 @@ export interface PollScheduler {
  * switch that fails is just marked (an alert) and tried again next interval. Timers are unref'd so
  * they never keep the process alive; nothing thrown here leaves the scheduler.
  */
-export function startPollScheduler(switches: SwitchService, options: Partial<PollSchedulerOptions> = {}, log?: SchedulerLog): PollScheduler {
+export function startPollScheduler(switches: PollTarget, options: Partial<PollSchedulerOptions> = {}, log?: SchedulerLog): PollScheduler {
   const o = { ...DEFAULT_POLL_SCHEDULE, ...options };
   const running = new Set<Promise<unknown>>();
   let lastSweep = 0;
@@ -50,7 +55,7 @@ export function startPollScheduler(switches: SwitchService, options: Partial<Pol
   async function tick(): Promise<void> {
     if (stopped) return;
     try {
-      const now = Date.now();
+      const now = o.now();
       if (now - lastSweep >= o.sweepMs) {
         lastSweep = now;
         switches.sweep();
