@@ -179,3 +179,58 @@ describe('switches that do not answer or refuse us', () => {
     expect((await ok('GET', '/switch-alerts')).items).toEqual([]);
   });
 });
+
+describe('garbage from a switch', () => {
+  it('survives wrong value types and a table far larger than the row cap', async () => {
+    const limited = await startLocationServer({ walker: createSnmpWalker({ timeoutMs: 500, retries: 1, maxRowsPerTable: 300, maxRepetitions: 50 }), switches: { minPollIntervalMs: 0 } });
+    try {
+      const site = (await limited.call('POST', '/sites', { name: 'HQ', timezone: 'UTC', networks: ['10.0.0.0/8'], extensionRange: { first: 100, last: 199 }, registrar: { host: 'pbx.example.com' } })).body;
+      expect((await limited.call('POST', '/devices', { mac: PHONE_A, model: 'yealink/t54w', siteId: site.id, standalone: true })).status).toBe(201);
+      const good = layout(1, 2);
+      const garbled = {
+        ...good,
+        // ifName as integers, bridge ports as strings, a chassis id of the wrong length.
+        ifName: good.ifName!.map((vb) => ({ ...vb, value: 7 })),
+        basePortIfIndex: good.basePortIfIndex!.map((vb) => ({ ...vb, value: Buffer.from('x') })),
+        lldpLocChassisId: [{ oid: `${SWITCH_WALK_PLAN.lldpLocChassisId}.0`, value: Buffer.from([1, 2, 3]) }],
+        // 2000 learned MACs on one port, beyond the 300-row cap.
+        fdbPort: [...good.fdbPort!, ...manyMacs(2000, 9).map((m) => ({ oid: `${SWITCH_WALK_PLAN.fdbPort}.${m.split(':').map((h) => parseInt(h, 16)).join('.')}`, value: 9 }))],
+      };
+      sim.serve(garbled);
+      const sw = (await limited.call('POST', '/switches', { name: 'odd', host: '127.0.0.1', port: sim.port, snmp: { version: '2c', community: COMMUNITY } })).body;
+      const started = Date.now();
+      const outcome = (await limited.call('POST', `/switches/${sw.id}/poll`)).body;
+      expect(outcome.ok).toBe(true);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      const shown = (await limited.call('GET', `/switches/${sw.id}`)).body;
+      // The bridge MAC stands in for the unusable LLDP chassis id; port ids fall back to bridge port numbers.
+      expect(shown.chassisId).toEqual({ type: 'mac', value: CHASSIS });
+      const evidence = (await limited.call('GET', `/devices/${PHONE_A}/location-evidence`)).body;
+      expect(evidence.pieces).toEqual([expect.objectContaining({ source: 'snmp', network: { lldp: { chassisId: { type: 'mac', value: CHASSIS }, portId: { type: 'ifname', value: '1' } } } })]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('turns undecodable or truncated UDP answers into an alert, not a crash', async () => {
+    const liar = createSocket('udp4');
+    let answers = 0;
+    liar.on('message', (msg, rinfo) => {
+      answers += 1;
+      // Half of the request echoed back: a BER SEQUENCE whose length runs past the datagram.
+      const reply = answers % 2 === 0 ? msg.subarray(0, Math.floor(msg.length / 2)) : Buffer.from([0x30, 0x82, 0xff, 0xff, 0x02, 0x01]);
+      liar.send(reply, rinfo.port, rinfo.address);
+    });
+    await new Promise<void>((resolve) => liar.bind(0, '127.0.0.1', resolve));
+    try {
+      const sw = await ok('POST', '/switches', { name: 'liar', host: '127.0.0.1', port: liar.address().port, snmp: { version: '2c', community: COMMUNITY } }, 201);
+      const outcome = await ok('POST', `/switches/${sw.id}/poll`);
+      expect(outcome.ok).toBe(false);
+      expect(['SWITCH_TIMEOUT', 'SWITCH_BAD_RESPONSE']).toContain(outcome.error.code);
+      expect(answers).toBeGreaterThan(0);
+      expect((await ok('GET', '/switch-alerts')).items).toHaveLength(1);
+    } finally {
+      liar.close();
+    }
+  });
+});
