@@ -14,6 +14,8 @@ export interface GatherOptions {
   interface?: string;
   lldpSocket?: string;
   sipStatus?: string;
+  /** Reads the SIP state another way (the REGISTER probe); used instead of `sipStatus`. */
+  readSip?: () => Promise<SipState>;
   firmware?: string;
   configRevision?: string;
   mac?: string;
@@ -27,7 +29,9 @@ export async function gatherSnapshot(opts: GatherOptions): Promise<Snapshot> {
   if (opts.mac !== undefined) snap.mac = opts.mac;
   if (opts.firmware !== undefined) snap.firmware = opts.firmware;
   if (opts.configRevision !== undefined) snap.configRevision = opts.configRevision;
-  if (opts.sipStatus !== undefined) {
+  if (opts.readSip !== undefined) {
+    snap.sip = await opts.readSip();
+  } else if (opts.sipStatus !== undefined) {
     const r = await readSipStatus(opts.sipStatus);
     if ('sip' in r) snap.sip = r.sip satisfies SipState;
     else opts.onProblem('sip', r.error);

@@ -9,6 +9,8 @@ import { ReportQueue } from './report-queue.ts';
 import { flushQueue, httpPoster } from './reporter.ts';
 import { runCommand } from './run-command.ts';
 import { findServer } from './server-finder.ts';
+import { probeRegistration } from './sip-register-probe.ts';
+import type { SipState } from '../server/domain/e911-evidence.ts';
 
 /** Exit codes: 0 done, 1 a report could not be delivered (it stays queued), 2 bad usage. */
 export const AGENT_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -25,6 +27,10 @@ export interface AgentOptions {
   once?: boolean;
   print?: boolean;
   sipStatus?: string;
+  sipAor?: string;
+  sipRegistrar?: string;
+  sipAuthUser?: string;
+  sipProbeInterval: number;
   lldpSocket?: string;
   firmware?: string;
   configRevision?: string;
@@ -59,6 +65,10 @@ export function buildAgentProgram(): Command {
     .option('--poll <seconds>', 'gather evidence this often; changes are sent at once', seconds, 5)
     .option('--retry-max <seconds>', 'longest wait between retries while the server is away', seconds, 60)
     .option('--sip-status <file|url>', 'JSON SIP registration status source {"registered": bool, …}')
+    .option('--sip-aor <uri>', 'probe the registrar for this line (sip:user@domain) instead of a status source')
+    .option('--sip-registrar <host[:port]>', 'registrar to probe (UDP, default port 5060; default: the AOR\'s domain)')
+    .option('--sip-auth-user <user>', 'digest user name for the probe (password from DESKPROV_SIP_PASSWORD)')
+    .option('--sip-probe-interval <seconds>', 'how often to probe the registrar', seconds, 60)
     .option('--lldp-socket <path>', 'control socket of the lldpd to ask (lldpcli -u)')
     .option('--firmware <version>', 'firmware version to report')
     .option('--config-revision <rev>', 'config revision the device applied')
@@ -83,8 +93,10 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   }
   const opts = program.opts<AgentOptions>();
   const log = agentLogger(opts.log);
+  const readSip = opts.sipAor === undefined ? undefined : cachedProbe(opts);
   const gather = () =>
     gatherSnapshot({
+      ...(readSip === undefined ? {} : { readSip }),
       run: runCommand,
       interface: opts.interface,
       lldpSocket: opts.lldpSocket,
@@ -161,4 +173,27 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
   }
   return AGENT_EXIT.ok;
+}
+
+/**
+ * The REGISTER probe, at most once per `--sip-probe-interval`: a registrar is not asked every poll.
+ * The password comes only from the environment, never a flag (flags show in `ps`).
+ */
+function cachedProbe(opts: AgentOptions): () => Promise<SipState> {
+  const aor = opts.sipAor!;
+  const [host, port] = (opts.sipRegistrar ?? aor.replace(/^sips?:([^@]*@)?/, '')).split(':');
+  const password = process.env.DESKPROV_SIP_PASSWORD;
+  let last: { at: number; state: SipState } | null = null;
+  return async () => {
+    if (last !== null && Date.now() - last.at < opts.sipProbeInterval * 1000) return last.state;
+    const state = await probeRegistration({
+      aor,
+      host: host ?? '',
+      port: port === undefined ? 5060 : Number(port),
+      ...(opts.sipAuthUser === undefined ? {} : { authUser: opts.sipAuthUser }),
+      ...(password === undefined ? {} : { password }),
+    });
+    last = { at: Date.now(), state };
+    return state;
+  };
 }
