@@ -113,3 +113,34 @@ export function splitUrl(url: string): { scheme: string; hostPath: string } {
 export function flag(on: boolean): string {
   return on ? '1' : '0';
 }
+
+/**
+ * Where a section is being rendered. Shared files (no MAC) are rendered for the site the phone's
+ * network belongs to and with no profile; device files with the device's own site and profile
+ * chain. Phones read the device file after the shared ones (VENDORS.md request orders: Yealink
+ * boot lists common then MAC file, Aastra aastra.cfg → model.cfg → MAC.cfg, Cisco Profile_Rule
+ * then `_B`, Snom `snom<type>.htm` then `snom<type>-<MAC>.htm`, Fanvil common then MAC file).
+ */
+export type Scope = 'shared' | 'device';
+
+/**
+ * A dialect's settings that can differ per device (time zone, NTP, network, provisioning and
+ * firmware URLs, event and directory URLs), declared ONCE per dialect and rendered by every
+ * shared template (as the site-level default) and again by every device template (where the
+ * device's own profile wins). Raw profile keys are not part of it: the device file applies them
+ * last. `T` is whatever the dialect's writer collects (a settings list, XML nodes).
+ */
+export type ProfileSection<T> = (input: RenderInput, scope: Scope) => T;
+
+/** `device` when the render has a MAC (a per-device file), else `shared`. */
+export function scopeOf(input: RenderInput): Scope {
+  return input.mac === undefined ? 'shared' : 'device';
+}
+
+/** Per-device HTTP credentials, only ever for a device-scope render: shared files never carry a secret. */
+export function credentialsIn(
+  input: RenderInput,
+  scope: Scope,
+): { username: string; password: string } | undefined {
+  return scope === 'device' ? input.settings.provisioning.credentials : undefined;
+}

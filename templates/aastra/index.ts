@@ -2,6 +2,7 @@ import { SettingsList } from '../../server/provisioning/writers/settings-list.ts
 import { AASTRA_CFG, writeCfg } from '../../server/provisioning/writers/cfg-text.ts';
 import { zoneRules, type TransitionRule } from '../../server/provisioning/timezone.ts';
 import {
+  credentialsIn,
   defineDialect,
   eventUrl,
   flag,
@@ -10,6 +11,7 @@ import {
   referenceYear,
   splitUrl,
   textFile,
+  type ProfileSection,
 } from '../../server/provisioning/dialect-kit.ts';
 import type { RenderInput, RenderedFile } from '../../server/provisioning/types.ts';
 
@@ -41,8 +43,12 @@ function dst(list: SettingsList, which: 'start' | 'end', r: TransitionRule): voi
     .set(`dst ${which} hour`, Math.floor(r.minutes / 60));
 }
 
-/** `common`: aastra.cfg, which must not be empty or the phone skips its MAC file (VENDORS.md §9). */
-function common(input: RenderInput): RenderedFile {
+/**
+ * Every setting that can differ per device except firmware, declared once: aastra.cfg carries it
+ * as the site-level default and the MAC file again with the device's own profile (read last,
+ * VENDORS.md §9 "aastra.cfg → <model>.cfg → <MAC>.cfg"; every key is valid in all three).
+ */
+const profileSection: ProfileSection<SettingsList> = (input) => {
   const s = input.settings;
   const tz = zoneRules(s.time.timezone, referenceYear(input));
   const prov = splitUrl(s.provisioning.url);
@@ -67,19 +73,27 @@ function common(input: RenderInput): RenderedFile {
     .set(`${prov.scheme === 'https' ? 'https' : 'http'} path`, slash < 0 ? '' : prov.hostPath.slice(slash + 1));
   if (s.network.vlan !== undefined) list.set('tagging enabled', '1').set('vlan id', s.network.vlan);
   for (const [key, query] of EVENTS) list.set(key, eventUrl(s, query));
-  return textFile(writeCfg(list.entries(), AASTRA_CFG, 'deskprov common settings'));
-}
+  return list;
+};
 
 /**
- * `model`: `<model>.cfg`, read between aastra.cfg and the MAC file. Firmware is pinned per model
- * (`<model>.st` images), so its server lives here; without a pin the file holds only a comment.
+ * Firmware is pinned per model (`<model>.st` images), so its server is the model file's section;
+ * the MAC file repeats it for the device's own profile.
  */
-function model(input: RenderInput): RenderedFile {
-  const list = new SettingsList().setIf('firmware server', input.settings.firmware?.url);
-  return textFile(writeCfg(list.entries(), AASTRA_CFG, `deskprov settings for ${input.model.name}`));
+const modelSection: ProfileSection<SettingsList> = (input) =>
+  new SettingsList().setIf('firmware server', input.settings.firmware?.url);
+
+/** `common`: aastra.cfg, which must not be empty or the phone skips its MAC file (VENDORS.md §9). */
+function common(input: RenderInput): RenderedFile {
+  return textFile(writeCfg(profileSection(input, 'shared').entries(), AASTRA_CFG, 'deskprov common settings'));
 }
 
-/** `device`: `<MAC>.cfg`: lines, keys, credentials, raw keys last. */
+/** `model`: `<model>.cfg`, read between aastra.cfg and the MAC file; without a pin it holds only a comment. */
+function model(input: RenderInput): RenderedFile {
+  return textFile(writeCfg(modelSection(input, 'shared').entries(), AASTRA_CFG, `deskprov settings for ${input.model.name}`));
+}
+
+/** `device`: `<MAC>.cfg`: lines, the profile and model sections, keys, credentials, raw keys last. */
 function device(input: RenderInput): RenderedFile {
   const s = input.settings;
   const list = new SettingsList();
@@ -101,6 +115,7 @@ function device(input: RenderInput): RenderedFile {
   }
   const first = lines[0];
   if (first !== undefined) list.set('sip transport protocol', TRANSPORT[first.transport]);
+  list.setAll(profileSection(input, 'device').entries()).setAll(modelSection(input, 'device').entries());
   // Programmable keys as `softkeyN` (✘: some models use `topsoftkey`/`prgkey`: a model override).
   for (const key of keysFor(input)) {
     const k = `softkey${key.index}`;
@@ -108,11 +123,10 @@ function device(input: RenderInput): RenderedFile {
     if (key.type === 'line') list.set(`${k} line`, key.value);
     else list.set(`${k} value`, key.value).set(`${k} line`, '1');
   }
-  if (s.provisioning.credentials !== undefined) {
+  const credentials = credentialsIn(input, 'device');
+  if (credentials !== undefined) {
     // HTTP(S) credentials for the config server (✘ key names).
-    list
-      .set('https user name', s.provisioning.credentials.username)
-      .set('https user password', s.provisioning.credentials.password);
+    list.set('https user name', credentials.username).set('https user password', credentials.password);
   }
   // `directory 1` names a directory file to download (✘ format: Aastra lists CSV); only set
   // when the pipeline publishes a directory for this dialect.

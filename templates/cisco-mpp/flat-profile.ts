@@ -2,8 +2,17 @@ import { appError } from '../../server/errors.ts';
 import { SettingsList } from '../../server/provisioning/writers/settings-list.ts';
 import { el, group, writeXml } from '../../server/provisioning/writers/xml-tree.ts';
 import { ciscoDstRule, gmtHoursMinutes, zoneRules } from '../../server/provisioning/timezone.ts';
-import { expandName, fileOfKind, keysFor, linesFor, referenceYear, xmlFile } from '../../server/provisioning/dialect-kit.ts';
-import type { CanonicalSettings, RenderInput, RenderedFile } from '../../server/provisioning/types.ts';
+import {
+  credentialsIn,
+  expandName,
+  fileOfKind,
+  keysFor,
+  linesFor,
+  referenceYear,
+  xmlFile,
+  type ProfileSection,
+} from '../../server/provisioning/dialect-kit.ts';
+import type { RenderInput, RenderedFile } from '../../server/provisioning/types.ts';
 
 /**
  * Cisco `<flat-profile>` shared by SPA and MPP/3PCC (VENDORS.md §3): one element per web field,
@@ -30,8 +39,7 @@ function macroName(name: string, input: RenderInput): string {
 }
 
 /** `[--uid u --pwd p]url` (VENDORS.md §3 ✔); `]` and spaces would end the option block. */
-function withAuth(rule: string, s: CanonicalSettings): string {
-  const c = s.provisioning.credentials;
+function withAuth(rule: string, c: { username: string; password: string } | undefined): string {
   if (c === undefined) return rule;
   for (const [field, v] of [['username', c.username], ['password', c.password]] as const) {
     if (/[\s\]]/.test(v)) {
@@ -43,11 +51,15 @@ function withAuth(rule: string, s: CanonicalSettings): string {
   return `[--uid ${c.username} --pwd ${c.password}]${rule}`;
 }
 
-/** Settings every Cisco file carries: time, LLDP, firmware, resync rule, directory. */
-function shared(input: RenderInput, list: SettingsList, withCredentials: boolean): void {
+/**
+ * Settings every Cisco file carries, declared once: time, LLDP, VLAN, firmware, resync rule,
+ * directory. The common file (Profile_Rule) has the site-level values; the device file
+ * (Profile_Rule_B, run after it, VENDORS.md §3) the device's own, with its credentials.
+ */
+const profileSection: ProfileSection<SettingsList> = (input, scope) => {
   const s = input.settings;
   const tz = zoneRules(s.time.timezone, referenceYear(input));
-  list
+  const list = new SettingsList()
     .set('Primary_NTP_Server', s.time.ntp)
     .set('Time_Zone', gmtHoursMinutes(tz.standardOffset))
     .set('Daylight_Saving_Time_Enable', yesNo(tz.dst !== undefined));
@@ -59,13 +71,14 @@ function shared(input: RenderInput, list: SettingsList, withCredentials: boolean
   const device = fileOfKind(input.model, 'device');
   if (device !== undefined) {
     const rule = `${literal(s.provisioning.url)}${macroName(device.name, input)}`;
-    list.set('Profile_Rule_B', withCredentials ? withAuth(rule, s) : rule);
+    list.set('Profile_Rule_B', withAuth(rule, credentialsIn(input, scope)));
   }
   if (s.firmware !== undefined) list.set('Upgrade_Rule', literal(s.firmware.url));
   if (s.directory !== undefined) {
     list.set('XML_Directory_Service_Name', 'Directory').set('XML_Directory_Service_URL', s.directory.url);
   }
-}
+  return list;
+};
 
 function extensionOf(value: string, field: string): string {
   // `;` and `=` separate the sub-fields of `Extended_Function_N_`: a target holding one could add
@@ -111,7 +124,7 @@ function deviceSettings(input: RenderInput): SettingsList {
         .set(`Extended_Function${n}`, key.type === 'blf' ? `fnc=blf+sd+cp;sub=${target}` : `fnc=sd;ext=${target}`);
     }
   }
-  shared(input, list, true);
+  list.setAll(profileSection(input, 'device').entries());
   list.overrideAll(input.settings.raw);
   return list;
 }
@@ -124,11 +137,7 @@ function write(list: SettingsList, ua: boolean): RenderedFile {
 /** The two templates of a flat-profile dialect; `ua` marks MPP's `ua="na"` attributes. */
 export function flatProfileTemplates(ua: boolean): Record<'common' | 'device', (input: RenderInput) => RenderedFile> {
   return {
-    common: (input) => {
-      const list = new SettingsList();
-      shared(input, list, false);
-      return write(list, ua);
-    },
+    common: (input) => write(profileSection(input, 'shared'), ua),
     device: (input) => write(deviceSettings(input), ua),
   };
 }

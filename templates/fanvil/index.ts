@@ -1,6 +1,7 @@
 import { el, group, writeXml, type XmlNode } from '../../server/provisioning/writers/xml-tree.ts';
 import { posixTz, zoneRules } from '../../server/provisioning/timezone.ts';
 import {
+  credentialsIn,
   defineDialect,
   eventUrl,
   flag,
@@ -8,6 +9,7 @@ import {
   linesFor,
   referenceYear,
   xmlFile,
+  type ProfileSection,
 } from '../../server/provisioning/dialect-kit.ts';
 import type { RenderInput, RenderedFile } from '../../server/provisioning/types.ts';
 
@@ -60,7 +62,12 @@ function applyRaw(root: XmlNode, path: string, value: string): void {
   });
 }
 
-function sharedSections(input: RenderInput): XmlNode[] {
+/**
+ * Every section that can differ per device, declared once: the model's common file carries it as
+ * the site-level default, the MAC file (fetched after it, VENDORS.md §7) with the device's own
+ * profile and its provisioning credentials.
+ */
+const profileSection: ProfileSection<XmlNode[]> = (input, scope) => {
   const s = input.settings;
   const tz = zoneRules(s.time.timezone, referenceYear(input));
   return [
@@ -85,14 +92,13 @@ function sharedSections(input: RenderInput): XmlNode[] {
     ...(s.directory !== undefined
       ? [group('phonebook', [group('RemoteBook', [el('Name', 'Directory'), el('URL', s.directory.url)], [['index', '1']])])]
       : []),
+    provisioning(s.provisioning.url, credentialsIn(input, scope)),
   ];
-}
+};
 
-function provisioning(input: RenderInput, withCredentials: boolean): XmlNode {
-  const s = input.settings;
-  const c = withCredentials ? s.provisioning.credentials : undefined;
+function provisioning(url: string, c: { username: string; password: string } | undefined): XmlNode {
   return group('ap', [
-    el('FlashServerIP', s.provisioning.url),
+    el('FlashServerIP', url),
     ...(c !== undefined ? [el('FlashUserName', c.username), el('FlashPassword', c.password)] : []),
     group('pnp', [el('PNPEnable', '0')]),
   ]);
@@ -102,7 +108,7 @@ const version = (): XmlNode => el('Version', '2.0000000000');
 
 /** `common`: the model file, shared settings and no secrets. */
 function common(input: RenderInput): RenderedFile {
-  return xmlFile(writeXml(group('sysConf', [version(), ...sharedSections(input), provisioning(input, false)])));
+  return xmlFile(writeXml(group('sysConf', [version(), ...profileSection(input, 'shared')])));
 }
 
 /** `device`: `<mac>.cfg`: lines, DSS keys, credentials, raw keys last. */
@@ -135,8 +141,7 @@ function device(input: RenderInput): RenderedFile {
   const root = group('sysConf', [
     version(),
     group('sip', lines),
-    ...sharedSections(input),
-    provisioning(input, true),
+    ...profileSection(input, 'device'),
     ...(keys.length > 0 ? [group('dsskey', [group('SoftDss', keys)])] : []),
   ]);
   for (const [path, value] of Object.entries(s.raw)) applyRaw(root, path, value);

@@ -3,6 +3,7 @@ import { writePValues } from '../../server/provisioning/writers/p-values.ts';
 import { el, group, writeXml } from '../../server/provisioning/writers/xml-tree.ts';
 import { posixTz, zoneRules } from '../../server/provisioning/timezone.ts';
 import {
+  credentialsIn,
   defineDialect,
   flag,
   keysFor,
@@ -11,6 +12,7 @@ import {
   requireMac,
   splitUrl,
   xmlFile,
+  type ProfileSection,
 } from '../../server/provisioning/dialect-kit.ts';
 import type { LineKey, RenderInput, RenderedFile } from '../../server/provisioning/types.ts';
 
@@ -64,11 +66,15 @@ function mpk(list: SettingsList, key: LineKey): void {
     .set(`P${300 + 3 * k}`, key.value);
 }
 
-/** Settings shared by the model file and the device file. No secrets. */
-function shared(input: RenderInput, list: SettingsList): void {
+/**
+ * Settings the model file and the device file both carry, declared once. The phone takes
+ * `cfg<model>.xml` only when `cfg<mac>.xml` fails (VENDORS.md §5), so the device file must hold
+ * all of them with the device's own profile. No secrets.
+ */
+const profileSection: ProfileSection<SettingsList> = (input) => {
   const s = input.settings;
   const prov = splitUrl(s.provisioning.url);
-  list
+  const list = new SettingsList()
     .set('P30', s.time.ntp)
     .set('P64', posixTz(zoneRules(s.time.timezone, referenceYear(input)), true))
     .set('P1684', flag(s.network.lldp))
@@ -86,7 +92,8 @@ function shared(input: RenderInput, list: SettingsList): void {
     // Phonebook XML download: P330 1 = HTTP, P331 its URL (✘ from the P-value sheet).
     list.set('P330', '1').set('P331', splitUrl(s.directory.url).hostPath);
   }
-}
+  return list;
+};
 
 /** `device`: `cfg<mac>.xml`, with the `<mac>` header the phone checks. */
 function device(input: RenderInput): RenderedFile {
@@ -105,10 +112,11 @@ function device(input: RenderInput): RenderedFile {
     list.set(p.displayName, line.displayName).set(p.transport, TRANSPORT[line.transport]);
   }
   for (const key of keysFor(input)) mpk(list, key);
-  shared(input, list);
-  if (s.provisioning.credentials !== undefined) {
+  list.setAll(profileSection(input, 'device').entries());
+  const credentials = credentialsIn(input, 'device');
+  if (credentials !== undefined) {
     // HTTP/HTTPS user name and password for the config server (P1360/P1361, ✘).
-    list.set('P1360', s.provisioning.credentials.username).set('P1361', s.provisioning.credentials.password);
+    list.set('P1360', credentials.username).set('P1361', credentials.password);
   }
   list.overrideAll(s.raw);
   return xmlFile(writePValues(list.entries(), requireMac(input)));
@@ -116,9 +124,7 @@ function device(input: RenderInput): RenderedFile {
 
 /** `common`: `cfg<model>.xml`, no secrets and no `<mac>` (it must match or be absent). */
 function common(input: RenderInput): RenderedFile {
-  const list = new SettingsList();
-  shared(input, list);
-  return xmlFile(writePValues(list.entries()));
+  return xmlFile(writePValues(profileSection(input, 'shared').entries()));
 }
 
 /** `directory`: Grandstream phonebook XML. */

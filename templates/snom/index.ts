@@ -1,12 +1,14 @@
 import { el, group, writeXml, type XmlNode } from '../../server/provisioning/writers/xml-tree.ts';
 import { SNOM_ZONES, lookupZoneName } from '../../server/provisioning/timezone-names.ts';
 import {
+  credentialsIn,
   defineDialect,
   eventUrl,
   keysFor,
   linesFor,
   referenceYear,
   xmlFile,
+  type ProfileSection,
 } from '../../server/provisioning/dialect-kit.ts';
 import type { LineKey, RenderInput, RenderedFile } from '../../server/provisioning/types.ts';
 
@@ -49,7 +51,17 @@ function phoneSettings(settings: Setting[], raw: Record<string, string>): XmlNod
   );
 }
 
-function sharedSettings(input: RenderInput): Setting[] {
+/**
+ * Every setting that can differ per device, declared once: `snom<type>.htm` carries it as the
+ * site-level default, `snom<type>-<MAC>.htm` (fetched after it, VENDORS.md §6) with the device's
+ * own profile.
+ */
+const profileSection: ProfileSection<{ settings: Setting[]; firmware: XmlNode[] }> = (input) => ({
+  settings: profileSettings(input),
+  firmware: firmware(input),
+});
+
+function profileSettings(input: RenderInput): Setting[] {
   const s = input.settings;
   const out: Setting[] = [
     ['ntp_server', s.time.ntp],
@@ -76,7 +88,8 @@ function fkeyValue(key: LineKey, host: string): string {
 
 /** `common`: `snom<type>.htm`, shared settings without secrets. */
 function common(input: RenderInput): RenderedFile {
-  return xmlFile(writeXml(group('settings', [phoneSettings(sharedSettings(input), {}), ...firmware(input)])));
+  const section = profileSection(input, 'shared');
+  return xmlFile(writeXml(group('settings', [phoneSettings(section.settings, {}), ...section.firmware])));
 }
 
 /** `device`: `snom<type>-<MAC>.htm`, identities, keys, credentials, raw keys last. */
@@ -99,10 +112,12 @@ function device(input: RenderInput): RenderedFile {
       ['user_idle_text', line.label, i],
     );
   }
-  settings.push(...sharedSettings(input));
-  if (s.provisioning.credentials !== undefined) {
+  const section = profileSection(input, 'device');
+  settings.push(...section.settings);
+  const credentials = credentialsIn(input, 'device');
+  if (credentials !== undefined) {
     // Credentials the phone sends when fetching settings (`http_user`/`http_pass`, ~).
-    settings.push(['http_user', s.provisioning.credentials.username], ['http_pass', s.provisioning.credentials.password]);
+    settings.push(['http_user', credentials.username], ['http_pass', credentials.password]);
   }
   const host = lines[0]?.registrar ?? '';
   // fkey idx is 0-based on the phone; the label attribute is honoured by 8.9+ firmware (~).
@@ -113,7 +128,7 @@ function device(input: RenderInput): RenderedFile {
     s.directory === undefined ? [] : [group('setting-files', [{ name: 'file', attrs: [['url', s.directory.url]] as [string, string][] }])];
   return xmlFile(
     writeXml(
-      group('settings', [phoneSettings(settings, s.raw), ...(fkeys.length > 0 ? [group('functionKeys', fkeys)] : []), ...firmware(input), ...files]),
+      group('settings', [phoneSettings(settings, s.raw), ...(fkeys.length > 0 ? [group('functionKeys', fkeys)] : []), ...section.firmware, ...files]),
     ),
   );
 }

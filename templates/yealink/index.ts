@@ -5,6 +5,7 @@ import { el, group, writeXml } from '../../server/provisioning/writers/xml-tree.
 import { zoneRules, signedHours, type TransitionRule } from '../../server/provisioning/timezone.ts';
 import { appError } from '../../server/errors.ts';
 import {
+  credentialsIn,
   defineDialect,
   eventUrl,
   expandName,
@@ -15,6 +16,7 @@ import {
   referenceYear,
   textFile,
   xmlFile,
+  type ProfileSection,
 } from '../../server/provisioning/dialect-kit.ts';
 import type { RenderInput } from '../../server/provisioning/types.ts';
 
@@ -59,8 +61,12 @@ function boot(input: RenderInput): ReturnType<typeof textFile> {
   return textFile(`${lines.join('\n')}\n`);
 }
 
-/** `common`: shared settings, never secrets. */
-function common(input: RenderInput): ReturnType<typeof textFile> {
+/**
+ * Every setting that can differ per device, declared once: the common file carries it as the
+ * site-level default, the MAC file again with the device's own profile (applied after the common
+ * file, VENDORS.md §1 boot order).
+ */
+const profileSection: ProfileSection<SettingsList> = (input) => {
   const s = input.settings;
   const tz = zoneRules(s.time.timezone, referenceYear(input));
   const list = new SettingsList()
@@ -87,10 +93,15 @@ function common(input: RenderInput): ReturnType<typeof textFile> {
   if (s.directory !== undefined) {
     list.set('remote_phonebook.data.1.url', s.directory.url).set('remote_phonebook.data.1.name', 'Directory');
   }
-  return textFile(writeCfg(list.entries(), YEALINK_CFG));
+  return list;
+};
+
+/** `common`: the profile section with site-level values, never secrets. */
+function common(input: RenderInput): ReturnType<typeof textFile> {
+  return textFile(writeCfg(profileSection(input, 'shared').entries(), YEALINK_CFG));
 }
 
-/** `device`: accounts, line keys, provisioning credentials, then raw profile keys. */
+/** `device`: accounts, line keys, the profile section, provisioning credentials, then raw profile keys. */
 function device(input: RenderInput): ReturnType<typeof textFile> {
   const s = input.settings;
   const list = new SettingsList();
@@ -116,10 +127,12 @@ function device(input: RenderInput): ReturnType<typeof textFile> {
     else list.set(`${k}.line`, '1').set(`${k}.value`, key.value);
     list.set(`${k}.label`, key.label);
   }
-  if (s.provisioning.credentials !== undefined) {
+  list.setAll(profileSection(input, 'device').entries());
+  const credentials = credentialsIn(input, 'device');
+  if (credentials !== undefined) {
     list
-      .set('static.auto_provision.server.username', s.provisioning.credentials.username)
-      .set('static.auto_provision.server.password', s.provisioning.credentials.password);
+      .set('static.auto_provision.server.username', credentials.username)
+      .set('static.auto_provision.server.password', credentials.password);
   }
   list.overrideAll(s.raw);
   return textFile(writeCfg(list.entries(), YEALINK_CFG));

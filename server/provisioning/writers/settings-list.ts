@@ -18,6 +18,12 @@ export class SettingsList {
     return this;
   }
 
+  /** Sets every entry in order (a dialect's profile section into a template's list). */
+  setAll(entries: Iterable<readonly [string, string]>): this {
+    for (const [key, value] of entries) this.set(key, value);
+    return this;
+  }
+
   /** Appends `key` at the end, replacing any generated value (raw profile keys). */
   override(key: string, value: string): this {
     this.#entries.delete(key);
