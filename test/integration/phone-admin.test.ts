@@ -79,6 +79,9 @@ describe('admin view of device files', () => {
     const list = await server.api('GET', `/devices/${MAC}/files`);
     const cfg = list.body.files.find((f: { name: string }) => f.name === `${MAC}.cfg`);
     expect(cfg).toMatchObject({ changedSinceServed: true, served: { transport: 'http' } });
+    const status = await server.api('GET', `/devices/${MAC}/status`);
+    expect(status.status).toBe(200);
+    expect(status.body.served).toMatchObject({ file: `${MAC}.cfg`, revision: 1 });
   });
 });
 
