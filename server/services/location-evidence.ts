@@ -41,6 +41,9 @@ export function evidencePieces(device: Device, state: DeviceE911State | undefine
   if (device.lastSeen?.ip != null) {
     pieces.push({ source: 'request', at: device.lastSeen.at, origin: 'fetch', network: { ip: device.lastSeen.ip } });
   }
+  for (const r of switches.requestSightingsOfDevice(device.id)) {
+    pieces.push({ source: 'request', at: r.observedAt, origin: r.origin, network: { ip: r.ip } });
+  }
   return pieces;
 }
 

@@ -284,6 +284,24 @@ export function createSwitchService(
       }
     },
 
+    /**
+     * Records the source address of a device's request other than a file fetch (an action-URL
+     * event) as request evidence, and re-resolves the device at once. Never throws into the
+     * request that carried it: a failure here must not cost the phone its answer.
+     */
+    recordRequestSource(deviceId: string, ip: string, origin = 'event'): void {
+      try {
+        store.transaction(() => {
+          const device = store.devices.get(deviceId);
+          if (device === undefined) return;
+          repo.putRequestSighting({ deviceId, origin, ip, observedAt: ctx.now().toISOString() });
+          evidence.relocate(device);
+        });
+      } catch {
+        // Location evidence is best effort; the next sweep or request tries again.
+      }
+    },
+
     /** The evidence behind a device's location: each piece with source and age, and which won. */
     deviceEvidence(mac: string) {
       const canonical = parseMac(mac);

@@ -12,7 +12,15 @@ export interface SwitchSighting {
   observedAt: string;
 }
 
-/** Storage of the switch inventory, poll outcomes and sightings (migration 300; SQL stays here). */
+/** The source address of a device's latest request of one kind (an action-URL event). */
+export interface RequestSighting {
+  deviceId: string;
+  origin: string;
+  ip: string;
+  observedAt: string;
+}
+
+/** Storage of the switch inventory, poll outcomes and sightings (migrations 300, 301; SQL stays here). */
 export interface SwitchRepository {
   insert(s: SwitchRecord): void;
   get(id: string): SwitchRecord | undefined;
@@ -29,6 +37,10 @@ export interface SwitchRepository {
   replaceSightings(switchId: string, sightings: readonly SwitchSighting[]): void;
   sightingsOfSwitch(switchId: string): SwitchSighting[];
   sightingsOfDevice(deviceId: string): SwitchSighting[];
+
+  /** Records (replaces) the device's latest request address of that origin (migration 301). */
+  putRequestSighting(s: RequestSighting): void;
+  requestSightingsOfDevice(deviceId: string): RequestSighting[];
 }
 
 const json = (v: unknown): string => JSON.stringify(v);
@@ -111,6 +123,9 @@ export function sqliteSwitches(db: Database): SwitchRepository {
     observed_at = excluded.observed_at`);
   const ofSwitch = db.prepare('SELECT * FROM switch_sightings WHERE switch_id = ? ORDER BY device_id');
   const ofDevice = db.prepare('SELECT * FROM switch_sightings WHERE device_id = ? ORDER BY observed_at DESC');
+  const putRequest = db.prepare(`INSERT INTO request_sightings (device_id, origin, ip, observed_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (device_id, origin) DO UPDATE SET ip = excluded.ip, observed_at = excluded.observed_at`);
+  const requestsOf = db.prepare('SELECT * FROM request_sightings WHERE device_id = ? ORDER BY origin');
 
   return {
     insert: (s) => void insert.run(switchParams(s)),
@@ -150,5 +165,9 @@ export function sqliteSwitches(db: Database): SwitchRepository {
     },
     sightingsOfSwitch: (switchId) => (ofSwitch.all(switchId) as Row[]).map(toSighting),
     sightingsOfDevice: (deviceId) => (ofDevice.all(deviceId) as Row[]).map(toSighting),
+
+    putRequestSighting: (s) => void putRequest.run(s.deviceId, s.origin, s.ip, s.observedAt),
+    requestSightingsOfDevice: (deviceId) =>
+      (requestsOf.all(deviceId) as Row[]).map((r) => ({ deviceId: str(r.device_id), origin: str(r.origin), ip: str(r.ip), observedAt: str(r.observed_at) })),
   };
 }

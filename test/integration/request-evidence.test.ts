@@ -52,6 +52,18 @@ describe('locating a phone by the address of its own requests', () => {
     expect(JSON.parse(audits[0]!.after)).toMatchObject({ locationId: loc.id, matchedBy: 'subnet', locatedBy: { source: 'request' } });
   });
 
+  it('takes the source address of an action-URL event as request evidence and re-resolves at once', async () => {
+    const loc = await ok('POST', '/locations', { siteId: ids.siteId, name: 'Loopback floor', address: ADDRESS, callbackNumber: '+13125550100' }, 201);
+    await ok('POST', '/network-map', { locationId: loc.id, kind: 'subnet', cidr: '127.0.0.0/8' }, 201);
+    const { token } = await ok('POST', `/devices/${MAC}/agent-token`);
+    const res = await fetch(`${server.root}api/v1/events/${token}/registered`);
+    expect(res.status).toBe(204);
+    const evidence = await ok('GET', `/devices/${MAC}/location-evidence`);
+    expect(evidence.pieces).toEqual([{ source: 'request', at: expect.any(String), origin: 'event', network: { ip: '127.0.0.1' } }]);
+    expect(evidence.resolution).toMatchObject({ locationId: loc.id, matchedBy: 'subnet' });
+    expect(locationAudits()).toHaveLength(1);
+  });
+
   it('stops counting a request address once it is older than a week', async () => {
     const loc = await ok('POST', '/locations', { siteId: ids.siteId, name: 'Loopback floor', address: ADDRESS, callbackNumber: '+13125550100' }, 201);
     await ok('POST', '/network-map', { locationId: loc.id, kind: 'subnet', cidr: '127.0.0.0/8' }, 201);

@@ -153,6 +153,8 @@ export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
         }
         const kind = phoneEventKind(request.params.event);
         // Events deskprov does not use (off_hook, incoming_call, …) are taken and ignored.
+        // Any authenticated event says where the phone is: its source address is request evidence (docs/LOCATION.md).
+        services.switches.recordRequestSource(device.deviceId, request.ip);
         if (kind !== null) e911.acceptPhoneEvent(device, phoneEventPatch(kind, query));
         return reply.code(204).send(null);
       },
