@@ -2,8 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { ApiError } from './api-client.ts';
 import { DEFAULT_SERVER, UsageError } from './context.ts';
 import { processIo, type CliIo } from './output.ts';
+import { backupCommands } from './commands/backup.ts';
 import { devicesCommand } from './commands/devices.ts';
 import { importCommand, ImportRejected } from './commands/import.ts';
+import { keysCommand } from './commands/keys.ts';
 import { numbersCommand } from './commands/numbers.ts';
 import { profilesCommand } from './commands/profiles.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -32,6 +34,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   numbersCommand(program, io);
   tokensCommand(program, io);
   importCommand(program, io);
+  backupCommands(program, io);
+  keysCommand(program, io);
   // exitOverride and output settings are not inherited by subcommands added before them.
   for (const command of allCommands(program)) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
