@@ -5,7 +5,13 @@ import type { Resolution } from './e911-resolution.ts';
 /** Registration state of an emergency location with the 911 provider. */
 export type LocationStatus = 'pending' | 'registered' | 'failed';
 
-export type AlertCode = 'NO_REGISTERED_LOCATION' | 'LOCATION_UNRESOLVED' | 'STALE_EVIDENCE' | 'LLDP_MED_MISMATCH';
+export type AlertCode =
+  | 'NO_REGISTERED_LOCATION'
+  | 'LOCATION_UNRESOLVED'
+  | 'STALE_EVIDENCE'
+  | 'LLDP_MED_MISMATCH'
+  /** Raised by agentless location (domain/switch-port-alerts.ts). */
+  | 'PORT_UNMAPPED';
 
 /** An alert needs action before a 911 call goes wrong; a warning is worth a look. */
 export interface Alert {

@@ -45,6 +45,8 @@ export interface E911Options {
    * addresses: services/location-evidence.ts); the agent's last report alone when absent.
    */
   networkEvidence?: (device: Device, state: DeviceE911State) => AgentReport['network'];
+  /** Alerts from other sources of evidence (an unmapped switch port: services/location-evidence.ts). */
+  extraAlerts?: (device: Device, state: DeviceE911State) => Alert[];
 }
 
 export interface LocationInput {
@@ -179,6 +181,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
       staleAfterMs,
       ...(report?.network?.lldp?.medLocation !== undefined ? { medLocation: report.network.lldp.medLocation } : {}),
     });
+    alerts.push(...(opts.extraAlerts?.(device, state) ?? []));
     const located =
       loc === undefined
         ? null

@@ -10,6 +10,8 @@ import {
   type MergedEvidence,
 } from '../domain/location-evidence.ts';
 import type { Principal } from '../domain/roles.ts';
+import type { Alert } from '../domain/e911-alerts.ts';
+import { unmappedPortAlert } from '../domain/switch-port-alerts.ts';
 import type { DeviceE911State, E911Repository } from '../store/e911-repo.ts';
 import type { SwitchRepository } from '../store/switch-repo.ts';
 import { audit, type ServiceContext } from './context.ts';
@@ -75,6 +77,12 @@ export function createLocationEvidence(ctx: ServiceContext, e911: E911Repository
   return {
     /** The merged network evidence resolution reads (handed to the E911 service). */
     networkFor: (device: Device, state: DeviceE911State): NetworkEvidence => merged(device, state).network,
+
+    /** Alerts from merged evidence that P5's rules do not see: a phone on an unmapped port. */
+    alertsFor(device: Device, state: DeviceE911State): Alert[] {
+      const alert = unmappedPortAlert(merged(device, state).network.lldp, e911.allMapEntries());
+      return alert === null ? [] : [alert];
+    },
 
     /** Every piece, the merged result, the resolution and which piece located the device. */
     explain(device: Device) {

@@ -111,6 +111,21 @@ describe('polling switches for phone ports', () => {
     expect(locationAudits().length).toBe(before + 1);
   });
 
+  it('alerts while a phone sits on a port the map does not place, until that port is mapped', async () => {
+    const sw = await addSwitch({ version: '2c', community: COMMUNITY });
+    await ok('POST', `/switches/${sw.id}/poll`);
+    sim.serve(layout(4, 2));
+    expect((await ok('POST', `/switches/${sw.id}/poll`)).moved).toEqual(['001565aabb01']);
+    const codes = async () => (await ok('GET', `/devices/${PHONE_A}/status`)).alerts.map((a: { code: string }) => a.code);
+    expect(await codes()).toContain('PORT_UNMAPPED');
+    expect((await ok('GET', '/alerts')).items).toEqual([expect.objectContaining({ mac: '001565aabb01', alerts: expect.arrayContaining([expect.objectContaining({ code: 'PORT_UNMAPPED' })]) })]);
+    await ok('POST', '/numbers', { e164: '+13125550109', region: 'US' }, 201);
+    const desk4 = await ok('POST', '/locations', { siteId, name: 'Desk Gi1/0/4', address: ADDRESS, place: { FLR: '4', ROOM: '409' }, callbackNumber: '+13125550109' }, 201);
+    await ok('POST', '/network-map', { locationId: desk4.id, kind: 'switchPort', chassisId: CHASSIS, portId: 'Gi1/0/4' }, 201);
+    expect(await codes()).not.toContain('PORT_UNMAPPED');
+    expect((await ok('GET', `/devices/${PHONE_A}/status`)).location).toMatchObject({ id: desk4.id, matchedBy: 'switchPort' });
+  });
+
   it('ignores an uplink port with 50 MACs, even when a phone MAC is among them', async () => {
     const sw = await addSwitch({ version: '2c', community: COMMUNITY });
     sim.serve(walkOf({ chassisMac: CHASSIS, ports: [port(1, [PHONE_A]), port(48, [PHONE_B, ...manyMacs(49, 7)])] }));
