@@ -44,7 +44,13 @@ async function loggedServer(): Promise<{ base: string; token: string; lines: str
   };
   const app = await buildApp({ config, services, catalog, logger: createLogger({ level: 'trace', destination }) });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => db.close(), () => app.close());
+  cleanup.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => {
+      db.close();
+    },
+    () => app.close(),
+  );
   return { base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1`, token: token ?? '', lines, app, db };
 }
 
