@@ -10,6 +10,7 @@ import { numbersCommand } from './commands/numbers.ts';
 import { profilesCommand } from './commands/profiles.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sitesCommand } from './commands/sites.ts';
+import { switchesCommand } from './commands/switches.ts';
 import { tokensCommand } from './commands/tokens.ts';
 import { usersCommand } from './commands/users.ts';
 
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   numbersCommand(program, io);
   tokensCommand(program, io);
   importCommand(program, io);
+  switchesCommand(program, io);
   backupCommands(program, io);
   keysCommand(program, io);
   // exitOverride and output settings are not inherited by subcommands added before them.

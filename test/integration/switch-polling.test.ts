@@ -3,6 +3,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SWITCH_WALK_PLAN } from '../../server/domain/snmp-tables.ts';
+import { runCli } from '../../server/cli/main.ts';
 import { createSnmpWalker } from '../../server/location/snmp-walker.ts';
 import { startSimulatedSwitch, type SimulatedSwitch } from '../helpers/snmp-switch-agent.ts';
 import { manyMacs, walkOf, type SyntheticPort } from '../helpers/synthetic-switch.ts';
@@ -247,5 +248,25 @@ describe('garbage from a switch', () => {
     } finally {
       liar.close();
     }
+  });
+});
+
+describe('the switches CLI', () => {
+  it('adds a switch with the community from the environment, polls it and lists it', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const base = (api.app.server.address() as { port: number }).port;
+    const env = { DESKPROV_SERVER: `http://127.0.0.1:${base}/`, DESKPROV_TOKEN: api.token, DESKPROV_SNMP_COMMUNITY: COMMUNITY };
+    const cli = async (...args: string[]) => {
+      out.length = 0;
+      const code = await runCli(['node', 'deskprov', ...args, '--json'], { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, env });
+      expect(err.join('')).toBe('');
+      expect(code).toBe(0);
+      return JSON.parse(out.join(''));
+    };
+    const sw = await cli('switches', 'add', 'Floor 4', '--host', '127.0.0.1', '--port', String(sim.port), '--site', siteId, '--uplink', 'Gi1/0/48');
+    expect(sw.snmp).toEqual({ version: '2c' });
+    expect(await cli('switches', 'poll', sw.id)).toMatchObject({ ok: true, phonesLocated: 2 });
+    expect((await cli('switches', 'list', '--site', siteId)).items.map((s: { id: string }) => s.id)).toEqual([sw.id]);
   });
 });

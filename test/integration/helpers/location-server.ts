@@ -15,6 +15,8 @@ export interface LocationServer {
   db: Database;
   services: Services;
   app: App;
+  /** The first-start super-admin token. */
+  token: string;
   call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
@@ -45,6 +47,7 @@ export async function startLocationServer(location: NonNullable<ServiceDeps['loc
     db,
     services,
     app,
+    token: token ?? '',
     async call(method, path, body) {
       const res = await fetch(`${base}${path}`, {
         method,
