@@ -166,6 +166,24 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
     });
   }
 
+  /**
+   * After a change of the map or of a default, re-resolves every device that has reported and
+   * audits each one whose location changed (DESIGN.md "E911": every change is an audit event).
+   * Call inside the write's transaction.
+   */
+  function reResolveAll(actor: Principal): void {
+    const entries = repo.allMapEntries();
+    for (const state of repo.allDeviceStates()) {
+      if (state.resolution === null) continue;
+      const device = store.devices.get(state.deviceId);
+      if (device === undefined) continue;
+      const resolution = resolveFor(device, state, entries);
+      if (!resolutionChanged(state.resolution, resolution)) continue;
+      audit(ctx, actor, 'device.location', { type: 'device', id: device.mac }, state.resolution, resolution);
+      repo.putDeviceState({ ...state, resolution, updatedAt: ctx.now().toISOString() });
+    }
+  }
+
   function statusOf(device: Device, state: DeviceE911State, entries: readonly NetworkMapEntry[]): DeviceStatus {
     const now = ctx.now();
     const resolution = resolveFor(device, state, entries);
@@ -236,6 +254,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
         if (loc.isDefault) takeDefault(actor, loc);
         repo.insertLocation(loc);
         audit(ctx, actor, 'location.create', { type: 'location', id: loc.id }, null, loc);
+        if (loc.isDefault) reResolveAll(actor);
         return loc;
       });
     },
@@ -272,6 +291,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
         if (after.isDefault && !before.isDefault) takeDefault(actor, after);
         repo.updateLocation(after);
         audit(ctx, actor, 'location.update', { type: 'location', id }, before, after);
+        if (after.isDefault !== before.isDefault) reResolveAll(actor);
         return after;
       });
     },
@@ -304,6 +324,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
         const entry: NetworkMapEntry = { id: ctx.newId(), ...normalised };
         repo.insertMapEntry(entry, ctx.now().toISOString());
         audit(ctx, actor, 'network-map.create', { type: 'network-map', id: entry.id }, null, entry);
+        reResolveAll(actor);
         return entry;
       });
     },
@@ -332,6 +353,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
           }
           if (errors.length > 0) throw rejected;
           audit(ctx, actor, 'network-map.import', { type: 'network-map', id: ctx.newId() }, null, { imported: rows.length });
+          reResolveAll(actor);
           return { imported: rows.length };
         });
       } catch (err) {
@@ -351,6 +373,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
         checkSiteScope(actor, loc?.siteId ?? null);
         repo.deleteMapEntry(id);
         audit(ctx, actor, 'network-map.delete', { type: 'network-map', id }, before, null);
+        reResolveAll(actor);
       });
     },
 
@@ -368,6 +391,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
         const before = stateOf(device.id);
         const after = { ...before, assignedLocationId: locationId, updatedAt: ctx.now().toISOString() };
         repo.putDeviceState(after);
+        reResolveAll(actor);
         audit(ctx, actor, 'device.location.assign', { type: 'device', id: device.mac }, { locationId: before.assignedLocationId }, { locationId });
         return statusOf(device, after, repo.allMapEntries());
       });

@@ -313,3 +313,20 @@ describe('phone action URLs', () => {
     expect(contentDigest(api.db)).toBe(before);
   });
 });
+
+describe('map edits move devices', () => {
+  it('audits the new location of every reported device when a map entry it matched is removed', async () => {
+    const wing = await location('Wing', '+13125550100', {});
+    const lobby = await location('Lobby', '+13125550101', {}, { default: true });
+    const entry = await api.call('POST', '/network-map', { locationId: wing.id, kind: 'subnet', cidr: '10.1.2.0/24' });
+    const token = await device(MAC_A);
+    await api.call('POST', '/agent/reports', { id: 'm1', at: '2026-01-01T10:00:00Z', network: { ip: '10.1.2.3/24' } }, { token });
+    expect((await api.call('GET', `/devices/${MAC_A}/status`)).body.location).toMatchObject({ id: wing.id, matchedBy: 'subnet' });
+    expect(auditCount('device.location')).toBe(1);
+    expect((await api.call('DELETE', `/network-map/${entry.body.id}`)).status).toBe(204);
+    expect(auditCount('device.location')).toBe(2);
+    const last = api.db.prepare("SELECT actor_name, after FROM audit_events WHERE action = 'device.location' ORDER BY seq DESC LIMIT 1").get() as { actor_name: string; after: string };
+    expect(JSON.parse(last.after)).toMatchObject({ locationId: lobby.id, matchedBy: 'siteDefault' });
+    expect(last.actor_name).not.toMatch(/^agent/);
+  });
+});
