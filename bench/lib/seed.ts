@@ -21,6 +21,8 @@ export interface SeededDevice {
   model: ModelProfile;
   /** The per-device HTTP secret, for devices that booted before (credentials already handed out). */
   secret?: string;
+  /** The device's agent token, when the seed issued them. */
+  agentToken?: string;
 }
 
 export interface Seeded {
@@ -50,7 +52,7 @@ export function benchMac(model: ModelProfile, index: number): string {
  * were handed out an hour ago, so from now on they must answer Digest challenges (docs/SECURITY.md).
  * The others are still inside their claim window.
  */
-export function seedDataDir(dataDir: string, count: number, booted = 0): Seeded {
+export function seedDataDir(dataDir: string, count: number, booted = 0, options: { agentTokens?: boolean } = {}): Seeded {
   const catalog = loadCatalog();
   const db = openDatabase(path.join(dataDir, 'deskprov.db'));
   try {
@@ -88,6 +90,7 @@ export function seedDataDir(dataDir: string, count: number, booted = 0): Seeded 
           profileId: profile.id,
           ...(user === undefined ? { standalone: true, label: `Desk ${i}` } : { userId: user.id }),
         });
+        const agentToken = options.agentTokens === true ? services.devices.issueAgentToken(actor, mac).token : undefined;
         if (i < booted) {
           const secret = generateSecret(randomBytes);
           phoneRepo.ensureCredentials({
@@ -100,9 +103,9 @@ export function seedDataDir(dataDir: string, count: number, booted = 0): Seeded 
             createdAt: anHourAgo,
             updatedAt: anHourAgo,
           });
-          devices.push({ mac, model, secret });
+          devices.push({ mac, model, secret, ...(agentToken === undefined ? {} : { agentToken }) });
         } else {
-          devices.push({ mac, model });
+          devices.push({ mac, model, ...(agentToken === undefined ? {} : { agentToken }) });
         }
       }
     });
