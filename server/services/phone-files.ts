@@ -1,8 +1,7 @@
 import { BanList, type BanPolicy } from '../domain/ban-list.ts';
 import type { Device } from '../domain/device.ts';
-import { parseAuthorization, verifyBasic, verifyDigest, type DigestConfig } from '../domain/digest-auth.ts';
-import { generateSecret } from '../domain/extension.ts';
-import { decideAccess, type AuthCheck } from '../domain/phone-access.ts';
+import type { DigestConfig } from '../domain/digest-auth.ts';
+import type { AccessVerdict } from '../domain/phone-access.ts';
 import type { Site } from '../domain/site.ts';
 import { networkGuard, type NetworkGuard } from '../domain/site-network-guard.ts';
 import { checkFileName } from '../provisioning/file-name-guard.ts';
@@ -11,14 +10,23 @@ import { inputRevision } from '../provisioning/input-revision.ts';
 import { RenderCache, type CachedFile, type RenderCacheLimits } from '../provisioning/render-cache.ts';
 import { renderFile } from '../provisioning/render.ts';
 import { resolveSettings, type LineSource } from '../provisioning/resolve-settings.ts';
-import type { CanonicalSettings, Catalog, DirectoryEntry, Identification, ModelFile, ModelProfile, ProfileSettings } from '../provisioning/types.ts';
+import type {
+  CanonicalSettings,
+  Catalog,
+  DirectoryEntry,
+  Identification,
+  ModelFile,
+  ModelProfile,
+  ProfileSettings,
+} from '../provisioning/types.ts';
 import { compileUaRules, matchUserAgent } from '../provisioning/ua-match.ts';
 import { maskSecrets, withholdSecrets } from '../provisioning/withhold-secrets.ts';
 import { strongEtag } from '../provisioning/content-etag.ts';
-import type { HttpCredentials, PhoneReadRepo } from '../store/phone-read-repo.ts';
+import type { PhoneReadRepo } from '../store/phone-read-repo.ts';
 import type { Store } from '../store/repositories.ts';
 import type { DiscoveredInput } from './device-service.ts';
 import { createPhoneReads } from './phone-reads.ts';
+import { createPhoneTrust } from './phone-trust.ts';
 import { ServedRecorder } from './served-recorder.ts';
 import {
   BANNED_BODY,
@@ -133,6 +141,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
   const uaRules = compileUaRules(catalog.all());
   const digest: DigestConfig = { realm: options.realm, key: deps.nonceKey, now, nonceTtlMs: options.nonceTtlMs };
   const onError = deps.onError ?? (() => undefined);
+  const isoNow = (): string => new Date(now()).toISOString();
   const recorder = new ServedRecorder({
     recordServed: (batch) => phoneRepo.recordServed(batch),
     recordDiscovered: (input) => void deps.recordDiscovered(input),
@@ -140,38 +149,37 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
   });
 
   const { event, jsonAnswer, miss, uniform, served } = createPhoneAnswers({ bans, digest });
+  const trust = createPhoneTrust({
+    phoneRepo,
+    digest,
+    now,
+    random: deps.random,
+    claimWindowMs: options.claimWindowMs,
+    graceMs: options.graceMs,
+  });
+  const { credentialsFor, decide } = trust;
   const reads = createPhoneReads(store, () => phoneRepo.sites());
   const { sites, linesOf, profileChainOf, directoryOf } = reads;
-
-  function checkAuth(req: PhoneRequest): { check: AuthCheck; creds: HttpCredentials | null } {
-    const parsed = parseAuthorization(req.authorization);
-    if (parsed.scheme === 'none' || req.transport === 'tftp') return { check: { kind: 'none' }, creds: null };
-    if (parsed.scheme === 'basic') {
-      // RFC 7617 §4: Basic sends the password in clear, so it is ignored over plain HTTP.
-      if (req.transport !== 'https') return { check: { kind: 'invalid' }, creds: null };
-      const creds = phoneRepo.credentialsByUsername(parsed.username) ?? null;
-      const ok = verifyBasic(parsed, creds === null ? null : { username: creds.username, password: creds.secret });
-      return ok && creds !== null ? { check: { kind: 'valid', deviceId: creds.deviceId }, creds } : { check: { kind: 'invalid' }, creds: null };
-    }
-    if (parsed.scheme !== 'digest') return { check: { kind: 'invalid' }, creds: null };
-    const creds = phoneRepo.credentialsByUsername(parsed.params.username) ?? null;
-    const verdict = verifyDigest(digest, parsed.params, { method: req.method ?? 'GET', path: `/${req.path}` }, creds?.secret ?? null);
-    if (creds === null || verdict === 'invalid') return { check: { kind: 'invalid' }, creds: null };
-    return { check: { kind: verdict === 'ok' ? 'valid' : 'stale', deviceId: creds.deviceId }, creds };
-  }
 
   /** Looks the MAC up and checks everything except credentials; a string says why it is not served. */
   function deviceContext(req: PhoneRequest, ident: Identification & { mac: string }): DeviceContext | string {
     if (!macsAgree(ident)) return 'MAC in User-Agent differs from MAC in name';
     const device = store.devices.getByMac(ident.mac);
+    const seen = (modelId: string) => ({
+      mac: ident.mac,
+      modelId,
+      ip: req.ip,
+      ua: req.userAgent ?? null,
+      firmware: ident.firmware ?? null,
+      now: new Date(now()),
+    });
     if (device === undefined) {
-      if (ident.models.length > 0) {
-        recorder.discovered({ mac: ident.mac, modelId: ident.models[0]?.id ?? '', ip: req.ip, ua: req.userAgent ?? null, firmware: ident.firmware ?? null, now: new Date(now()) });
-      }
+      const model = ident.models[0];
+      if (model !== undefined) recorder.discovered(seen(model.id));
       return 'unknown MAC';
     }
     if (device.state !== 'provisioned' && device.state !== 'retired') {
-      recorder.discovered({ mac: device.mac, modelId: device.model, ip: req.ip, ua: req.userAgent ?? null, firmware: ident.firmware ?? null, now: new Date(now()) });
+      recorder.discovered(seen(device.model));
       return `device ${device.state}`;
     }
     const site = device.siteId === null ? undefined : store.sites.get(device.siteId);
@@ -193,26 +201,6 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       lines: linesOf(device),
       profileChain: [...profileChainOf(device.profileId)],
     };
-  }
-
-  function credentialsFor(device: Device): HttpCredentials {
-    const existing = phoneRepo.credentialsOf(device.id);
-    if (existing !== undefined) return existing;
-    const at = new Date(now()).toISOString();
-    return phoneRepo.ensureCredentials({
-      deviceId: device.id,
-      username: device.mac,
-      secret: generateSecret(deps.random),
-      claimOpenUntil: null,
-      handedOutAt: null,
-      handedOutIp: null,
-      createdAt: at,
-      updatedAt: at,
-    });
-  }
-
-  function claimOpenUntil(creds: HttpCredentials, device: Device): string {
-    return creds.claimOpenUntil ?? new Date(Date.parse(device.updatedAt) + options.claimWindowMs).toISOString();
   }
 
   /** Renders (or takes from the cache) one file; the cache key is the content-addressed revision. */
@@ -253,7 +241,8 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
   /** A shared file (no MAC): no device, no secrets; the site is the one whose network the phone is on. */
   function sharedFile(req: PhoneRequest, ident: Identification): PhoneResult {
     const all = sites();
-    const site = all.find((s) => s.networks.length > 0 && guardOf(s.networks).allows(req.ip)) ?? (all.length === 1 ? all[0] : undefined);
+    const onNetwork = all.find((s) => s.networks.length > 0 && guardOf(s.networks).allows(req.ip));
+    const site = onNetwork ?? (all.length === 1 ? all[0] : undefined);
     const model = ident.models[0] ?? ident.candidates?.[0]?.model;
     if (model === undefined) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404));
     const publicUrl = deps.publicUrl();
@@ -267,46 +256,55 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     const directory = ident.file.kind === 'directory' ? directoryOf(site?.id ?? null) : undefined;
     // Per model: a shared name (y000000000000.boot, directories) renders differently per model, and
     // one slot per name would make the models of a mixed building evict each other on every fetch.
-    const { file, revision } = render(`shared:${site?.id ?? '-'}:${model.id}`, model, ident.file, ident.canonicalName, undefined, settings, directory);
+    const key = `shared:${site?.id ?? '-'}:${model.id}`;
+    const { file, revision } = render(key, model, ident.file, ident.canonicalName, undefined, settings, directory);
     return served(req, file, revision, { model: model.id, via: 'shared' });
   }
 
+  /** The answer for a verdict that does not serve: 403, a stale challenge, or the uniform 401. */
+  function refusal(
+    req: PhoneRequest,
+    verdict: Exclude<AccessVerdict, { kind: 'serve' }>,
+    logged: Partial<PhoneLogEvent>,
+  ): PhoneResult {
+    if (verdict.kind === 'forbidden') {
+      return miss(jsonAnswer(403, FORBIDDEN_BODY, event(req, 'forbidden', 403, { reason: verdict.reason, ...logged })), req.ip);
+    }
+    if (verdict.kind === 'stale') return uniform(req, 'stale nonce', logged, true);
+    return uniform(req, verdict.reason, logged);
+  }
+
   function deviceFile(req: PhoneRequest, ident: Identification & { mac: string }): PhoneResult {
-    const auth = checkAuth(req);
     const context = deviceContext(req, ident);
     const inService = typeof context === 'string' ? null : context;
-    const creds = inService === null ? null : credentialsFor(inService.device);
-    const verdict = decideAccess({
-      deviceId: inService?.device.id ?? null,
-      notInService: typeof context === 'string' ? context : 'unknown',
-      auth: auth.check,
-      claim: inService === null || creds === null ? null : { openUntil: claimOpenUntil(creds, inService.device), handedOutAt: creds.handedOutAt, handedOutIp: creds.handedOutIp },
-      ip: req.ip,
-      now: now(),
-      graceMs: options.graceMs,
-    });
     const logged = { mac: ident.mac, ...(inService === null ? {} : { model: inService.model.id }) };
     if (req.transport === 'tftp') return tftpDeviceFile(req, inService, logged, ident.firmware);
-    if (verdict.kind === 'forbidden') return miss(jsonAnswer(403, FORBIDDEN_BODY, event(req, 'forbidden', 403, { reason: verdict.reason, ...logged })), req.ip);
-    if (verdict.kind === 'stale') return uniform(req, 'stale nonce', logged, true);
-    if (verdict.kind === 'refuse' || inService === null || creds === null) return uniform(req, verdict.kind === 'refuse' ? verdict.reason : 'unknown', logged);
-    if (verdict.firstHandOut && inService.file.secrets) phoneRepo.markHandedOut(inService.device.id, new Date(now()).toISOString(), req.ip);
+    const { verdict, creds } = decide(req, inService?.device ?? null, typeof context === 'string' ? context : '');
+    if (verdict.kind !== 'serve') return refusal(req, verdict, logged);
+    if (inService === null || creds === null) return uniform(req, 'unknown', logged);
+    if (verdict.firstHandOut && inService.file.secrets) phoneRepo.markHandedOut(inService.device.id, isoNow(), req.ip);
     if (verdict.via === 'credentials') bans.forgive(req.ip);
-    return renderDeviceFile(req, inService, { username: creds.username, password: creds.secret }, false, { ...logged, via: verdict.via }, ident.firmware);
+    const credentials = { username: creds.username, password: creds.secret };
+    return renderDeviceFile(req, inService, credentials, false, { ...logged, via: verdict.via }, ident.firmware);
   }
 
   /**
    * TFTP cannot authenticate: a device's file goes to its site's networks only, with secrets only
    * when the site allows TFTP secrets (E911-SECURITY §2.5 item 8), else secret-free.
    */
-  function tftpDeviceFile(req: PhoneRequest, context: DeviceContext | null, logged: Partial<PhoneLogEvent>, firmware: string | undefined): PhoneResult {
+  function tftpDeviceFile(
+    req: PhoneRequest,
+    context: DeviceContext | null,
+    logged: Partial<PhoneLogEvent>,
+    firmware: string | undefined,
+  ): PhoneResult {
     if (context === null) return miss(jsonAnswer(404, NOT_FOUND_BODY, event(req, 'refused', 404, logged)), req.ip);
-    const secrets = context.site.tftpSecrets;
-    const creds = secrets ? credentialsFor(context.device) : null;
-    return renderDeviceFile(req, context, creds === null ? undefined : { username: creds.username, password: creds.secret }, !secrets, {
-      ...logged,
-      via: secrets ? 'tftp-secrets' : 'tftp-withheld',
-    }, firmware);
+    if (!context.site.tftpSecrets) {
+      return renderDeviceFile(req, context, undefined, true, { ...logged, via: 'tftp-withheld' }, firmware);
+    }
+    const creds = credentialsFor(context.device);
+    const credentials = { username: creds.username, password: creds.secret };
+    return renderDeviceFile(req, context, credentials, false, { ...logged, via: 'tftp-secrets' }, firmware);
   }
 
   function renderDeviceFile(
@@ -338,11 +336,18 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       maskedBody: () => {
         const hit = maskedCache.get(device.id, canonicalName, revision);
         if (hit !== undefined) return hit.body;
-        const masked = renderFile({ model, file, settings: maskSecrets(settings), mac: device.mac, referenceYear: new Date(now()).getUTCFullYear(), ...(directory === undefined ? {} : { directory }) });
+        const masked = renderFile({
+          model,
+          file,
+          settings: maskSecrets(settings),
+          mac: device.mac,
+          referenceYear: new Date(now()).getUTCFullYear(),
+          ...(directory === undefined ? {} : { directory }),
+        });
         maskedCache.set(device.id, canonicalName, revision, { body: masked.body, contentType: masked.contentType, etag: '' });
         return masked.body;
       },
-      at: new Date(now()).toISOString(),
+      at: isoNow(),
       ip: req.ip,
       userAgent: req.userAgent ?? null,
       firmware: firmware ?? null,
@@ -361,7 +366,9 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       return jsonAnswer(403, OUTSIDE_BODY, event(req, 'outside-networks', 403));
     }
     const ident = identify(catalog, { path: req.path, userAgent: req.userAgent });
-    if (ident === null) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404, { reason: 'no model asks for this name' }));
+    if (ident === null) {
+      return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404, { reason: 'no model asks for this name' }));
+    }
     if (ident.mac === undefined) return sharedFile(req, ident);
     return deviceFile(req, { ...ident, mac: ident.mac });
   }
@@ -389,24 +396,16 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       guardOf(site.networks).allows(req.ip)
         ? device
         : null;
-    const creds = inService === null ? null : credentialsFor(inService);
-    const verdict = decideAccess({
-      deviceId: inService?.id ?? null,
-      notInService: 'no device may upload here',
-      auth: checkAuth(req).check,
-      claim: inService === null || creds === null ? null : { openUntil: claimOpenUntil(creds, inService), handedOutAt: creds.handedOutAt, handedOutIp: creds.handedOutIp },
-      ip: req.ip,
-      now: now(),
-      graceMs: options.graceMs,
-    });
-    if (verdict.kind === 'forbidden') return miss(jsonAnswer(403, FORBIDDEN_BODY, event(req, 'forbidden', 403, { reason: verdict.reason, mac })), req.ip);
-    if (verdict.kind === 'stale') return uniform(req, 'stale nonce', { mac }, true);
-    if (verdict.kind === 'refuse' || inService === null) return uniform(req, verdict.kind === 'refuse' ? verdict.reason : 'unknown', { mac });
+    const { verdict } = decide(req, inService, 'no device may upload here');
+    if (verdict.kind !== 'serve') return refusal(req, verdict, { mac });
+    if (inService === null) return uniform(req, 'unknown', { mac });
     if (body.length > options.maxUploadBytes) {
       return jsonAnswer(413, TOO_LARGE_BODY, event(req, 'refused', 413, { mac, reason: 'too large' }));
     }
-    phoneRepo.saveUpload({ deviceId: inService.id, file: req.path.toLowerCase(), body, at: new Date(now()).toISOString() }, options.maxUploadsPerDevice);
-    return { status: 204, headers: { 'cache-control': 'no-store' }, contentType: JSON_TYPE, logEvent: event(req, 'uploaded', 204, { mac, via: verdict.via }) };
+    const upload = { deviceId: inService.id, file: req.path.toLowerCase(), body, at: isoNow() };
+    phoneRepo.saveUpload(upload, options.maxUploadsPerDevice);
+    const logEvent = event(req, 'uploaded', 204, { mac, via: verdict.via });
+    return { status: 204, headers: { 'cache-control': 'no-store' }, contentType: JSON_TYPE, logEvent };
   }
 
   return {
