@@ -11,7 +11,8 @@ import {
   type SwitchRecord,
 } from '../domain/switch-inventory.ts';
 import { locateMacs } from '../domain/switch-locate.ts';
-import { appError } from '../errors.ts';
+import type { SwitchCsvRow } from '../domain/switch-csv.ts';
+import { appError, isAppError, type DeskprovError } from '../errors.ts';
 import type { Page } from '../store/repositories.ts';
 import type { SwitchRepository, SwitchSighting } from '../store/switch-repo.ts';
 import { audit, checkSiteScope, listing, notFound, SYSTEM, type ServiceContext, unknownReference } from './context.ts';
@@ -188,6 +189,39 @@ export function createSwitchService(
         audit(ctx, actor, 'switch.create', { type: 'switch', id: sw.id }, null, switchView(sw));
         return view(sw);
       });
+    },
+
+    /**
+     * Adds every switch of a CSV in one transaction: any bad row rolls all back and
+     * IMPORT_REJECTED lists each bad row with its line (as the network map import does).
+     */
+    importSwitches(actor: Principal, rows: readonly SwitchCsvRow[]): { imported: number } {
+      const errors: Array<{ line: number; code: string; message: string; field?: string }> = [];
+      const rejected = new Error('rejected');
+      try {
+        return store.transaction(() => {
+          for (const { line, ...input } of rows) {
+            try {
+              const fields = validateSwitchInput(input);
+              checkSiteScope(actor, fields.siteId);
+              checkSite(fields.siteId);
+              checkUnique(fields, null);
+              const at = ctx.now().toISOString();
+              repo.insert({ id: ctx.newId(), ...fields, createdAt: at, updatedAt: at });
+            } catch (err) {
+              if (!isAppError(err)) throw err;
+              const e = err as DeskprovError;
+              errors.push({ line, code: e.code, message: e.message, ...(e.field === undefined ? {} : { field: e.field }) });
+            }
+          }
+          if (errors.length > 0) throw rejected;
+          audit(ctx, actor, 'switch.import', { type: 'switch', id: ctx.newId() }, null, { imported: rows.length });
+          return { imported: rows.length };
+        });
+      } catch (err) {
+        if (err !== rejected) throw err;
+        throw appError('IMPORT_REJECTED', `${errors.length} of ${rows.length} rows are invalid; nothing was imported`, { details: { errors } });
+      }
     },
 
     get: (id: string): SwitchView => view(must(id)),

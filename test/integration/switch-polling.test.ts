@@ -56,6 +56,23 @@ async function addSwitch(snmp: Record<string, unknown>, extra: Record<string, un
   return ok('POST', '/switches', { name: 'Floor 4', siteId, host: '127.0.0.1', port: sim.port, snmp, ...extra }, 201);
 }
 
+describe('switch inventory import', () => {
+  it('imports a CSV all or nothing, listing each bad row without its secrets', async () => {
+    const bad = ['name,host,version,community,user,authKey', 'A,10.0.0.2,2c,ro-secret-1,,', 'B,not a host!,2c,ro-secret-2,,', 'C,10.0.0.4,3,,poller,short'].join('\n');
+    const refused = await api.call('POST', '/switches/import', { csv: bad });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('IMPORT_REJECTED');
+    expect(refused.body.error.details.errors.map((e: { line: number; field: string }) => [e.line, e.field])).toEqual([[3, 'host'], [4, 'snmp.authKey']]);
+    expect(JSON.stringify(refused.body)).not.toMatch(/ro-secret|short/);
+    expect((await ok('GET', '/switches')).total).toBe(0);
+    const good = ['name,host,siteId,version,community,uplinkPorts', `A,10.0.0.2,${siteId},2c,ro-secret-1,Te1/1/1;Te1/1/2`, `B,10.0.0.3,${siteId},2c,ro-secret-2,`].join('\n');
+    expect(await ok('POST', '/switches/import', { csv: good }, 201)).toEqual({ imported: 2 });
+    const list = await ok('GET', `/switches?siteId=${siteId}`);
+    expect(list.items.map((s: { name: string; uplinkPorts: string[] }) => [s.name, s.uplinkPorts])).toEqual([['A', ['Te1/1/1', 'Te1/1/2']], ['B', []]]);
+    expect(JSON.stringify([list, table('audit_events')])).not.toMatch(/ro-secret/);
+  });
+});
+
 describe('the simulated switch', () => {
   it('answers the real snmpwalk with its bridge, interface and LLDP tables', async () => {
     const walk = async (oid: string) => (await run('snmpwalk', ['-v2c', '-c', COMMUNITY, '-On', '-t', '2', `127.0.0.1:${sim.port}`, oid])).stdout;

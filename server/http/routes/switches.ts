@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { parseSwitchCsv } from '../../domain/switch-csv.ts';
 import { pageFrom } from '../../services/context.ts';
 import { errors, IdParams, ListOf, PageQuery } from '../schemas/common.ts';
 import { MacParams } from '../schemas/devices.ts';
@@ -17,6 +18,19 @@ export const switchRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     '/switches',
     { schema: { tags, body: SwitchCreate, response: { 201: SwitchView, ...errors(400, 401, 403, 409, 422) } } },
     async (request, reply) => reply.code(201).send(switches.create(actorOf(request), request.body)),
+  );
+
+  app.post(
+    '/switches/import',
+    {
+      bodyLimit: 1024 * 1024,
+      schema: {
+        tags,
+        body: Type.Object({ csv: Type.String({ maxLength: 1024 * 1024 }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ imported: Type.Integer() }), ...errors(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(switches.importSwitches(actorOf(request), parseSwitchCsv(request.body.csv))),
   );
 
   app.get(
