@@ -24,6 +24,10 @@ export interface SecureServer {
   prestage(mac?: string, extra?: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** First boot inside the claim window; returns the handed-out HTTP password, then lets the grace pass. */
   claim(mac?: string): Promise<string>;
+  /** The MD5 Digest challenge a credential-less request for `name` gets. */
+  challenge(name: string): Promise<string>;
+  /** The Digest header a phone computes for `name` under a challenge. */
+  answer(challenge: string, name: string, username: string, password: string): string;
   /** A challenge, then the Digest answer a phone computes. */
   digestGet(name: string, username: string, password: string, headers?: Record<string, string>): Promise<Answer>;
   close(): Promise<void>;
@@ -53,6 +57,14 @@ export async function startSecureServer(options: Partial<PhoneTrustOptions> = {}
       server.advance(11 * 60_000);
       return password as string;
     },
+    async challenge(name) {
+      const res = await get(name);
+      expect(res.status).toBe(401);
+      const md5 = (res.headers.get('www-authenticate') ?? '').split(/,\s*(?=Digest )/).find((c) => c.includes('algorithm=MD5')) ?? '';
+      expect(md5).not.toBe('');
+      return md5;
+    },
+    answer: (challenge, name, username, password) => digestHeader(challenge, 'GET', `/${name}`, username, password),
     async digestGet(name, username, password, headers = {}) {
       const challenge = await get(name, headers);
       const md5 = (challenge.headers.get('www-authenticate') ?? '').split(/,\s*(?=Digest )/).find((c) => c.includes('algorithm=MD5')) ?? '';
