@@ -7,6 +7,7 @@ import { sqliteSwitches } from '../store/switch-repo.ts';
 import { createSnmpWalker } from '../location/snmp-walker.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 import { listing, type ServiceContext } from './context.ts';
+import { createBlastRadius } from './blast-radius.ts';
 import { createDeviceService } from './device-service.ts';
 import { createE911Service, type E911Options } from './e911.ts';
 import { createExtensionService } from './extension-service.ts';
@@ -54,6 +55,7 @@ export function createServices(deps: ServiceDeps) {
     numbers: createNumberService(ctx),
     devices,
     profiles: createProfileService(ctx),
+    blastRadius: createBlastRadius(ctx),
     tokens: createTokenService(ctx),
     retention: createRetentionService(ctx),
     import: createImportService(ctx, users, devices),

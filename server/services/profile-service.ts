@@ -72,6 +72,30 @@ export function createProfileService(ctx: ServiceContext) {
     }
   }
 
+  function planUpdate(
+    id: string,
+    expected: number | 'any' | null,
+    patch: ProfilePatch,
+    replace = false,
+  ): { before: Profile; after: Profile } {
+    const name = patch.name === undefined ? undefined : checkText(patch.name, 'name');
+    if (patch.settings !== undefined) checkSettings(patch.settings);
+    const before = mustGet(id);
+    checkRevision(before, expected);
+    if (name !== undefined) checkName(name, id);
+    const parentId = replace ? (patch.parentId ?? null) : patch.parentId === undefined ? before.parentId : patch.parentId;
+    checkParent(id, parentId);
+    const after: Profile = {
+      ...before,
+      name: name ?? before.name,
+      parentId,
+      settings: patch.settings ?? before.settings,
+      revision: before.revision + 1,
+      updatedAt: ctx.now().toISOString(),
+    };
+    return { before, after };
+  }
+
   return {
     create(actor: Principal, input: ProfileInput): Profile {
       const name = checkText(input.name, 'name');
@@ -100,27 +124,22 @@ export function createProfileService(ctx: ServiceContext) {
 
     list: (page: Page) => listing(page, store.profiles.list(page)),
 
+    /** The checks a save makes on settings (control characters, pinned models), without saving. */
+    checkSettings,
+
+    /**
+     * The profile a change would give, with every check a save makes (revision, name, parent,
+     * settings) and nothing written: dry runs and the blast radius use it.
+     */
+    plan: planUpdate,
+
     /**
      * Applies a change if the caller saw the current revision (`expected`, from If-Match):
      * PATCH replaces the given top-level fields, PUT (`replace`) all of them.
      */
     update(actor: Principal, id: string, expected: number | 'any' | null, patch: ProfilePatch, replace = false): Profile {
-      const name = patch.name === undefined ? undefined : checkText(patch.name, 'name');
-      if (patch.settings !== undefined) checkSettings(patch.settings);
       return store.transaction(() => {
-        const before = mustGet(id);
-        checkRevision(before, expected);
-        if (name !== undefined) checkName(name, id);
-        const parentId = replace ? (patch.parentId ?? null) : patch.parentId === undefined ? before.parentId : patch.parentId;
-        checkParent(id, parentId);
-        const after: Profile = {
-          ...before,
-          name: name ?? before.name,
-          parentId,
-          settings: patch.settings ?? before.settings,
-          revision: before.revision + 1,
-          updatedAt: ctx.now().toISOString(),
-        };
+        const { before, after } = planUpdate(id, expected, patch, replace);
         store.profiles.update(after);
         audit(ctx, actor, 'profile.update', { type: 'profile', id }, before, after);
         return after;

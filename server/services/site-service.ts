@@ -23,6 +23,24 @@ export function createSiteService(ctx: ServiceContext) {
     }
   }
 
+  function planUpdate(actor: Principal, id: string, patch: SitePatch): { before: Site; after: Site } {
+    const before = mustGet(id);
+    checkSiteScope(actor, id);
+    const { id: _id, createdAt, updatedAt, ...current } = before;
+    const fields = validateSite({ ...current, ...patch });
+    checkRange(fields, id);
+    const { first, last } = fields.extensionRange;
+    const stray = store.extensions
+      .list({ siteId: id }, { limit: Number.MAX_SAFE_INTEGER, offset: 0 })
+      .items.find((e) => e.number < first || e.number > last);
+    if (stray !== undefined) {
+      throw appError('EXTENSION_OUT_OF_RANGE', `extension ${stray.number} would fall outside the new range`, {
+        field: 'extensionRange',
+      });
+    }
+    return { before, after: { ...before, ...fields, updatedAt: ctx.now().toISOString() } };
+  }
+
   return {
     create(actor: Principal, input: SiteInput): Site {
       const fields = validateSite({ ...input, tftpSecrets: input.tftpSecrets ?? false });
@@ -41,23 +59,12 @@ export function createSiteService(ctx: ServiceContext) {
 
     list: (page: Page) => listing(page, store.sites.list(page)),
 
+    /** The site a change would give, with every check a save makes and nothing written (dry runs). */
+    plan: planUpdate,
+
     update(actor: Principal, id: string, patch: SitePatch): Site {
       return store.transaction(() => {
-        const before = mustGet(id);
-        checkSiteScope(actor, id);
-        const { id: _id, createdAt, updatedAt, ...current } = before;
-        const fields = validateSite({ ...current, ...patch });
-        checkRange(fields, id);
-        const { first, last } = fields.extensionRange;
-        const stray = store.extensions
-          .list({ siteId: id }, { limit: Number.MAX_SAFE_INTEGER, offset: 0 })
-          .items.find((e) => e.number < first || e.number > last);
-        if (stray !== undefined) {
-          throw appError('EXTENSION_OUT_OF_RANGE', `extension ${stray.number} would fall outside the new range`, {
-            field: 'extensionRange',
-          });
-        }
-        const after: Site = { ...before, ...fields, updatedAt: ctx.now().toISOString() };
+        const { before, after } = planUpdate(actor, id, patch);
         store.sites.update(after);
         audit(ctx, actor, 'site.update', { type: 'site', id }, before, after);
         return after;

@@ -11,10 +11,14 @@ import {
   ProfileView,
   profileView,
 } from '../schemas/profiles.ts';
+import { DryRunQuery, withAffected } from '../schemas/blast-radius.ts';
+import type { Principal } from '../../domain/roles.ts';
+import type { ProfilePatch as ProfilePatchBody } from '../../services/profile-service.ts';
 import { actorOf, type RouteOptions } from './actor.ts';
 
 const tags = ['profiles'];
 const writeErrors = errors(400, 401, 403, 404, 409, 412, 422, 428);
+const EditView = withAffected(ProfileView);
 
 /**
  * Profiles use optimistic concurrency (RFC 9110 §13.1.1): every answer carries `ETag: "<revision>"`
@@ -55,23 +59,39 @@ export const profileRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
     },
   );
 
+  /**
+   * PATCH and PUT answer with what the edit changes for phones (`affected`, P2 item 10); with
+   * `?dryRun=true` they run every check a save runs and report it, saving and auditing nothing
+   * (the ETag stays the stored revision's, ready for the real save).
+   */
+  function edit(actor: Principal, id: string, ifMatch: string | undefined, body: ProfilePatchBody, replace: boolean, dryRun: boolean) {
+    const expected = ifMatchRevision(ifMatch);
+    const { before, after } = services.profiles.plan(id, expected, body, replace);
+    const affected = services.blastRadius.ofProfileEdit(before, after);
+    if (dryRun) return { etag: etagOf(before), view: { ...profileView(after), affected, dryRun: true as const } };
+    const profile = services.profiles.update(actor, id, expected, body, replace);
+    return { etag: etagOf(profile), view: { ...profileView(profile), affected } };
+  }
+
   app.patch(
     '/profiles/:id',
-    { schema: { tags, params: IdParams, headers: IfMatchHeaders, body: ProfilePatch, response: { 200: ProfileView, ...writeErrors } } },
+    {
+      schema: { tags, params: IdParams, querystring: DryRunQuery, headers: IfMatchHeaders, body: ProfilePatch, response: { 200: EditView, ...writeErrors } },
+    },
     async (request, reply) => {
-      const expected = ifMatchRevision(request.headers['if-match']);
-      const profile = services.profiles.update(actorOf(request), request.params.id, expected, request.body);
-      return reply.header('etag', etagOf(profile)).send(profileView(profile));
+      const { etag, view } = edit(actorOf(request), request.params.id, request.headers['if-match'], request.body, false, request.query.dryRun === true);
+      return reply.header('etag', etag).send(view);
     },
   );
 
   app.put(
     '/profiles/:id',
-    { schema: { tags, params: IdParams, headers: IfMatchHeaders, body: ProfileCreate, response: { 200: ProfileView, ...writeErrors } } },
+    {
+      schema: { tags, params: IdParams, querystring: DryRunQuery, headers: IfMatchHeaders, body: ProfileCreate, response: { 200: EditView, ...writeErrors } },
+    },
     async (request, reply) => {
-      const expected = ifMatchRevision(request.headers['if-match']);
-      const profile = services.profiles.update(actorOf(request), request.params.id, expected, request.body, true);
-      return reply.header('etag', etagOf(profile)).send(profileView(profile));
+      const { etag, view } = edit(actorOf(request), request.params.id, request.headers['if-match'], request.body, true, request.query.dryRun === true);
+      return reply.header('etag', etag).send(view);
     },
   );
 

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { pageFrom } from '../../services/context.ts';
 import { errors, IdParams, ListOf, PageQuery } from '../schemas/common.ts';
 import { SiteCreate, SitePatch, SiteView, siteView } from '../schemas/sites.ts';
+import { DryRunQuery, withAffected } from '../schemas/blast-radius.ts';
 import { actorOf, type RouteOptions } from './actor.ts';
 
 const tags = ['sites'];
@@ -40,10 +41,28 @@ export const siteRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
     async (request) => siteView(services.sites.get(request.params.id)),
   );
 
+  /**
+   * Answers with what the edit changes for phones (`affected`, P2 item 10); `?dryRun=true` runs
+   * every check a save runs and reports it, saving and auditing nothing.
+   */
   app.patch(
     '/sites/:id',
-    { schema: { tags, params: IdParams, body: SitePatch, response: { 200: SiteView, ...errors(400, 401, 403, 404, 409, 422) } } },
-    async (request) => siteView(services.sites.update(actorOf(request), request.params.id, request.body)),
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: DryRunQuery,
+        body: SitePatch,
+        response: { 200: withAffected(SiteView), ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { before, after } = services.sites.plan(actor, request.params.id, request.body);
+      const affected = services.blastRadius.ofSiteEdit(before, after);
+      if (request.query.dryRun === true) return { ...siteView(after), affected, dryRun: true as const };
+      return { ...siteView(services.sites.update(actor, request.params.id, request.body)), affected };
+    },
   );
 
   app.delete(
