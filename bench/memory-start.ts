@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { rssMiB, startDeskprov } from './lib/processes.ts';
-import { seedDataDir } from './lib/seed.ts';
+import { seedDataDirCached } from './lib/seed.ts';
 import { round } from './lib/stats.ts';
 
 /**
@@ -21,7 +21,7 @@ const dataDir = path.join(work, 'data');
 mkdirSync(dataDir);
 try {
   const t0 = performance.now();
-  const seeded = seedDataDir(dataDir, devices, devices);
+  const seeded = seedDataDirCached(dataDir, devices, devices);
   process.stderr.write(`seeded ${devices} devices in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   const rows: string[] = [];
   for (let i = 0; i < Number(values.starts); i++) {

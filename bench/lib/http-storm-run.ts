@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { phoneAddress, walkFor, type PhoneWalk } from './phone-walk.ts';
 import { rssMiB, startDeskprov, startNginx } from './processes.ts';
-import { seedDataDir } from './seed.ts';
+import { seedDataDirCached } from './seed.ts';
 import { runStorm, type StormResult } from './storm-client.ts';
 
 /**
@@ -51,7 +51,7 @@ export async function runHttpStorm(options: HttpStormOptions): Promise<HttpStorm
   chmodSync(work, 0o755);
   try {
     const t0 = performance.now();
-    const seeded = seedDataDir(dataDir, options.devices + options.claimDevices, options.devices);
+    const seeded = seedDataDirCached(dataDir, options.devices + options.claimDevices, options.devices);
     const seedMs = performance.now() - t0;
     log(`seeded ${options.devices} + ${options.claimDevices} devices in ${(seedMs / 1000).toFixed(1)} s`);
     const server = await startDeskprov({ dataDir, adminToken: seeded.adminToken, logFile: path.join(work, 'deskprov.log') });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateSecret } from '../../server/domain/extension.ts';
 import type { Principal } from '../../server/domain/roles.ts';
@@ -115,4 +117,31 @@ export function seedDataDir(dataDir: string, count: number, booted = 0, options:
   } finally {
     db.close();
   }
+}
+
+/**
+ * `seedDataDir`, kept between runs: seeding 50,000 devices through the services takes minutes on a
+ * busy 2-core machine, so the seeded database (and the bench's own record of secrets, which the
+ * database holds only as the server keeps them) is copied from a folder under the OS temp dir when
+ * one with the same shape and catalogue revision exists. `BENCH_FRESH_SEED=1` always seeds anew.
+ */
+export function seedDataDirCached(dataDir: string, count: number, booted = 0): Seeded {
+  const catalog = loadCatalog();
+  const cache = path.join(tmpdir(), `deskprov-bench-seed-${count}-${booted}-${catalog.revision.slice(0, 12)}`);
+  const record = path.join(cache, 'seeded.json');
+  if (process.env.BENCH_FRESH_SEED !== '1' && existsSync(record)) {
+    copyFileSync(path.join(cache, 'deskprov.db'), path.join(dataDir, 'deskprov.db'));
+    const saved = JSON.parse(readFileSync(record, 'utf8')) as Omit<Seeded, 'catalog' | 'devices' | 'dataDir'> & {
+      devices: Array<{ mac: string; model: string; secret?: string }>;
+    };
+    const devices = saved.devices.map((d) => ({ mac: d.mac, model: catalog.get(d.model) as ModelProfile, ...(d.secret === undefined ? {} : { secret: d.secret }) }));
+    return { ...saved, dataDir, devices, catalog };
+  }
+  const seeded = seedDataDir(dataDir, count, booted);
+  rmSync(cache, { recursive: true, force: true });
+  mkdirSync(cache, { recursive: true });
+  copyFileSync(path.join(dataDir, 'deskprov.db'), path.join(cache, 'deskprov.db'));
+  const { catalog: _catalog, dataDir: _dir, ...rest } = seeded;
+  writeFileSync(record, JSON.stringify({ ...rest, devices: seeded.devices.map((d) => ({ mac: d.mac, model: d.model.id, ...(d.secret === undefined ? {} : { secret: d.secret }) })) }));
+  return seeded;
 }
