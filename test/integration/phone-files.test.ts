@@ -205,4 +205,19 @@ describe('phone files over HTTP', () => {
     const audit = await server.api('GET', `/audit?action=device.phone-credentials.rotate`);
     expect(JSON.stringify(audit.body)).toContain('device.phone-credentials.rotate');
   });
+
+  it('asks the owner of a correct password on an expired nonce to retry with stale=true', async () => {
+    await prestage();
+    const password = await claimAndClose();
+    const challenge = await get(`${MAC}.cfg`);
+    const md5 = (challenge.headers.get('www-authenticate') ?? '').split(/,\s*(?=Digest )/).find((c) => c.includes('MD5')) ?? '';
+    server.advance(6 * 60_000);
+    const stale = await get(`${MAC}.cfg`, { authorization: digestHeader(md5, 'GET', `/${MAC}.cfg`, MAC, password) });
+    expect(stale.status).toBe(401);
+    expect(stale.headers.get('www-authenticate')).toContain('stale=true');
+    const wrongOnStale = await get(`${MAC}.cfg`, { authorization: digestHeader(md5, 'GET', `/${MAC}.cfg`, MAC, 'wrong') });
+    expect(wrongOnStale.headers.get('www-authenticate')).not.toContain('stale=true');
+    const retried = await digestGet(`${MAC}.cfg`, MAC, password);
+    expect(retried.status).toBe(200);
+  });
 });
