@@ -156,7 +156,9 @@ describe('agent with real lldpd in network namespaces', () => {
     await deliver(unmapped);
     const status = await ok('GET', `/devices/${MAC}/status`);
     expect(status.location).toMatchObject({ id: ids.wrong, matchedBy: 'assigned' });
-    expect(status.alerts.map((a: { code: string }) => a.code)).toEqual(['LLDP_MED_MISMATCH']);
+    // The switch's civic address disagrees with the assigned location (a warning), and the port
+    // is unmapped on a switch whose other ports are mapped (a moved desk: an alert).
+    expect(status.alerts.map((a: { code: string }) => a.code)).toEqual(['LLDP_MED_MISMATCH', 'PORT_UNMAPPED']);
     await ok('PUT', `/devices/${MAC}/location`, { locationId: null });
   });
 
