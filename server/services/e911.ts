@@ -47,6 +47,15 @@ export interface E911Options {
   networkEvidence?: (device: Device, state: DeviceE911State) => AgentReport['network'];
   /** Alerts from other sources of evidence (an unmapped switch port: services/location-evidence.ts). */
   extraAlerts?: (device: Device, state: DeviceE911State) => Alert[];
+  /** Which piece of evidence placed the device, shown in its status (services/location-evidence.ts). */
+  locatedBy?: (device: Device, state: DeviceE911State, resolution: Resolution) => LocatedBy | null;
+}
+
+/** The source (agent, snmp, request) and time of the evidence that placed a device. */
+export interface LocatedBy {
+  source: string;
+  at: string;
+  origin?: string;
 }
 
 export interface LocationInput {
@@ -71,7 +80,7 @@ export interface DeviceStatus {
   firmware: string | null;
   sip: AgentReport['sip'] | null;
   network: AgentReport['network'] | null;
-  location: { id: string; name: string; status: string; matchedBy: Resolution['matchedBy']; unresolved: boolean } | null;
+  location: { id: string; name: string; status: string; matchedBy: Resolution['matchedBy']; unresolved: boolean; locatedBy?: LocatedBy | null } | null;
   alerts: Alert[];
   /** served → applied → registered → located, each with why it is not ok. */
   loop: LoopStep[];
@@ -203,7 +212,14 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
     const located =
       loc === undefined
         ? null
-        : { id: loc.id, name: loc.name, status: loc.status, matchedBy: resolution.matchedBy, unresolved: resolution.unresolved };
+        : {
+            id: loc.id,
+            name: loc.name,
+            status: loc.status,
+            matchedBy: resolution.matchedBy,
+            unresolved: resolution.unresolved,
+            ...(opts.locatedBy === undefined ? {} : { locatedBy: opts.locatedBy(device, state, resolution) }),
+          };
     const served =
       device.lastSeen === null
         ? null

@@ -7,7 +7,6 @@ import { sqliteSwitches } from '../store/switch-repo.ts';
 import { createSnmpWalker } from '../location/snmp-walker.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 import { listing, type ServiceContext } from './context.ts';
-import { createBlastRadius } from './blast-radius.ts';
 import { createDeviceService } from './device-service.ts';
 import { createE911Service, type E911Options } from './e911.ts';
 import { createExtensionService } from './extension-service.ts';
@@ -55,11 +54,10 @@ export function createServices(deps: ServiceDeps) {
     numbers: createNumberService(ctx),
     devices,
     profiles: createProfileService(ctx),
-    blastRadius: createBlastRadius(ctx),
     tokens: createTokenService(ctx),
     retention: createRetentionService(ctx),
     import: createImportService(ctx, users, devices),
-    e911: createE911Service(ctx, e911Repo, { ...deps.e911, networkEvidence: evidence.networkFor, extraAlerts: evidence.alertsFor }),
+    e911: createE911Service(ctx, e911Repo, { ...deps.e911, networkEvidence: evidence.networkFor, extraAlerts: evidence.alertsFor, locatedBy: evidence.locatedByFor }),
     switches: createSwitchService(ctx, switchRepo, evidence, deps.location?.walker ?? createSnmpWalker(), deps.location?.switches),
     audit: {
       list: (filter: AuditFilter, page: Page) => listing(page, ctx.store.audit.list(filter, page)),

@@ -84,6 +84,10 @@ export function createLocationEvidence(ctx: ServiceContext, e911: E911Repository
       return alert === null ? [] : [alert];
     },
 
+    /** The piece that placed the device under this resolution (shown in its status). */
+    locatedByFor: (device: Device, state: DeviceE911State, resolution: Resolution): EvidenceUse | null =>
+      locatedBy(merged(device, state), resolution.matchedBy),
+
     /** Every piece, the merged result, the resolution and which piece located the device. */
     explain(device: Device) {
       const state = e911.getDeviceState(device.id);

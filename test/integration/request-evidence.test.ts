@@ -38,7 +38,7 @@ describe('locating a phone by the address of its own requests', () => {
     server.front.phone.flush();
 
     const status = await ok('GET', `/devices/${MAC}/status`);
-    expect(status.location).toMatchObject({ id: loc.id, matchedBy: 'subnet' });
+    expect(status.location).toMatchObject({ id: loc.id, matchedBy: 'subnet', locatedBy: { source: 'request', origin: 'fetch' } });
     const evidence = await ok('GET', `/devices/${MAC}/location-evidence`);
     expect(evidence.pieces).toEqual([{ source: 'request', at: expect.any(String), origin: 'fetch', network: { ip: '127.0.0.1' } }]);
     expect(evidence.locatedBy).toMatchObject({ source: 'request' });

@@ -94,7 +94,7 @@ describe('polling switches for phone ports', () => {
     expect(outcome.moved.sort()).toEqual(['001565aabb01', '001565aabb02']);
     for (const [mac, desk] of [[PHONE_A, 'Gi1/0/1'], [PHONE_B, 'Gi1/0/2']] as const) {
       const status = await ok('GET', `/devices/${mac}/status`);
-      expect(status.location).toMatchObject({ id: desks[desk], matchedBy: 'switchPort' });
+      expect(status.location).toMatchObject({ id: desks[desk], matchedBy: 'switchPort', locatedBy: { source: 'snmp', origin: sw.id } });
       const evidence = await ok('GET', `/devices/${mac}/location-evidence`);
       expect(evidence.locatedBy).toMatchObject({ source: 'snmp', origin: sw.id });
     }

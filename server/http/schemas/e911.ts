@@ -190,6 +190,9 @@ export const DeviceStatusView = Type.Object({
       status: Type.String(),
       matchedBy: Type.Union([Type.String(), Type.Null()]),
       unresolved: Type.Boolean(),
+      locatedBy: Type.Optional(
+        Type.Union([Type.Object({ source: Type.String(), at: Type.String(), origin: Type.Optional(Type.String()) }), Type.Null()]),
+      ),
     }),
     Type.Null(),
   ]),
