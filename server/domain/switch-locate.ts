@@ -87,15 +87,18 @@ export function locateMacs(walk: SwitchWalk, opts: LocateOptions): SwitchLocatio
 
   const sightings: PortSighting[] = [];
   if (chassisId !== null) {
-    for (const e of fdb) {
-      if (uplinkSet.has(e.bridgePort)) continue;
-      sightings.push({
-        mac: e.mac.replace(/:/g, ''),
-        chassisId,
-        portId: portIdOf(e.bridgePort),
-        ifName: ifNameOf(e.bridgePort),
-        bridgePort: e.bridgePort,
-      });
+    const seen = new Set<string>();
+    const sight = (mac: string, bridgePort: number) => {
+      const key = `${mac}|${bridgePort}`;
+      if (uplinkSet.has(bridgePort) || seen.has(key)) return;
+      seen.add(key);
+      sightings.push({ mac: mac.replace(/:/g, ''), chassisId, portId: portIdOf(bridgePort), ifName: ifNameOf(bridgePort), bridgePort });
+    };
+    for (const e of fdb) sight(e.mac, e.bridgePort);
+    // A phone's own LLDP chassis id is usually its MAC: a direct neighbour is found even when its
+    // forwarding entry has aged out (a quiet phone) or the switch hides its FDB.
+    for (const n of neighbours) {
+      if (n.chassisId?.type === 'mac' && !(n.bridge && !n.telephone)) sight(n.chassisId.value, n.localPort);
     }
   }
   uplinks.sort((a, b) => a.bridgePort - b.bridgePort);

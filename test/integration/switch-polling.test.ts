@@ -68,7 +68,7 @@ describe('switch inventory import', () => {
     const good = ['name,host,siteId,version,community,uplinkPorts', `A,10.0.0.2,${siteId},2c,ro-secret-1,Te1/1/1;Te1/1/2`, `B,10.0.0.3,${siteId},2c,ro-secret-2,`].join('\n');
     expect(await ok('POST', '/switches/import', { csv: good }, 201)).toEqual({ imported: 2 });
     const list = await ok('GET', `/switches?siteId=${siteId}`);
-    expect(list.items.map((s: { name: string; uplinkPorts: string[] }) => [s.name, s.uplinkPorts])).toEqual([['A', ['Te1/1/1', 'Te1/1/2']], ['B', []]]);
+    expect(list.items.map((s: { name: string; uplinkPorts: string[] }) => [s.name, s.uplinkPorts]).sort()).toEqual([['A', ['Te1/1/1', 'Te1/1/2']], ['B', []]]);
     expect(JSON.stringify([list, table('audit_events')])).not.toMatch(/ro-secret/);
   });
 });

@@ -51,6 +51,15 @@ describe('locating MACs on a switch', () => {
     expect(result.uplinks).toEqual([{ bridgePort: 2, portId: 'Gi1/0/2', reason: 'lldpBridge', macs: 1 }]);
   });
 
+  it('finds a phone from its LLDP announcement when its forwarding entry has aged out', () => {
+    const sw: SyntheticSwitch = { chassisMac, ports: [access(5, [], { neighbour: { chassisMac: phoneA, portId: 'WAN', sysName: 'T54W', caps: ['bridge', 'telephone'] } })] };
+    expect(locateMacs(walkOf(sw), opts).sightings).toEqual([
+      { mac: '001565aabb01', chassisId: { type: 'mac', value: chassisMac }, portId: 'Gi1/0/5', ifName: 'Gi1/0/5', bridgePort: 5 },
+    ]);
+    const both: SyntheticSwitch = { chassisMac, ports: [access(5, [phoneA], { neighbour: { chassisMac: phoneA, portId: 'WAN', sysName: 'T54W', caps: ['telephone'] } })] };
+    expect(locateMacs(walkOf(both), opts).sightings).toHaveLength(1);
+  });
+
   it('uses the known chassis id when the switch tells none, and reports nothing without one', () => {
     const walk = walkOf({ chassisMac, ports: [access(1, [phoneA])] });
     const bare = { ...walk, lldpLocChassisId: [], lldpLocChassisIdSubtype: [], bridgeAddress: [] };
