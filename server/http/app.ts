@@ -61,7 +61,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(auth, { tokens: services.tokens });
   await app.register(openapi, { version: deps.version ?? '0.0.0' });
   await app.register(health);
-  await app.register(adminRoutes, { prefix: '/api/v1', services });
+  // config.publicUrl is read per request: a port-0 listener fills its port in after listen.
+  await app.register(adminRoutes, { prefix: '/api/v1', services, publicUrl: () => config.publicUrl });
   for (const plugin of deps.extraPlugins ?? []) {
     await app.register(plugin, { config, services, catalog });
   }

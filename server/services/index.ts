@@ -7,12 +7,14 @@ import { sqliteSwitches } from '../store/switch-repo.ts';
 import { createSnmpWalker } from '../location/snmp-walker.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 import { listing, type ServiceContext } from './context.ts';
+import { createBlastRadius } from './blast-radius.ts';
 import { createDeviceService } from './device-service.ts';
 import { createE911Service, type E911Options } from './e911.ts';
 import { createExtensionService } from './extension-service.ts';
 import { createImportService } from './import-service.ts';
 import { createLocationEvidence, type LocationEvidenceOptions } from './location-evidence.ts';
 import { createNumberService } from './number-service.ts';
+import { createProfilePreview } from './profile-preview.ts';
 import { createProfileService } from './profile-service.ts';
 import { createRetentionService } from './retention-service.ts';
 import { createSiteService } from './site-service.ts';
@@ -44,6 +46,7 @@ export function createServices(deps: ServiceDeps) {
   };
   const users = createUserService(ctx);
   const devices = createDeviceService(ctx);
+  const profiles = createProfileService(ctx);
   const e911Repo = sqliteE911(deps.db);
   const switchRepo = sqliteSwitches(deps.db);
   const evidence = createLocationEvidence(ctx, e911Repo, switchRepo, deps.location?.evidence);
@@ -53,7 +56,9 @@ export function createServices(deps: ServiceDeps) {
     extensions: createExtensionService(ctx),
     numbers: createNumberService(ctx),
     devices,
-    profiles: createProfileService(ctx),
+    profiles,
+    profilePreview: createProfilePreview(ctx, profiles),
+    blastRadius: createBlastRadius(ctx),
     tokens: createTokenService(ctx),
     retention: createRetentionService(ctx),
     import: createImportService(ctx, users, devices),

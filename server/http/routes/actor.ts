@@ -7,6 +7,8 @@ import '../fastify-augment.ts';
 /** Options every admin route plugin is registered with. */
 export interface RouteOptions {
   services: Services;
+  /** Base URL phones fetch from (`config.publicUrl`), for routes that render phone files. */
+  publicUrl?: () => string;
 }
 
 /** The caller the auth hook resolved; admin routes never run without one. */

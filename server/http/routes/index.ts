@@ -18,7 +18,7 @@ import { whoamiRoutes } from './whoami.ts';
  * Every admin resource of `/api/v1` (register with `{ prefix: '/api/v1', services }`). Each route
  * declares its lowest role in `config.minRole` (default admin); the auth plugin enforces it.
  */
-export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const adminRoutes: FastifyPluginAsync<{ services: Services; publicUrl?: () => string }> = async (app, { services, publicUrl }) => {
   for (const routes of [
     siteRoutes,
     userRoutes,
@@ -34,6 +34,6 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     e911Routes,
     switchRoutes,
   ]) {
-    await app.register(routes, { services });
+    await app.register(routes, { services, ...(publicUrl === undefined ? {} : { publicUrl }) });
   }
 };

@@ -8,6 +8,8 @@ import {
   IfMatchHeaders,
   ProfileCreate,
   ProfilePatch,
+  ProfilePreviewRequest,
+  ProfilePreviewView,
   ProfileView,
   profileView,
 } from '../schemas/profiles.ts';
@@ -24,7 +26,7 @@ const EditView = withAffected(ProfileView);
  * Profiles use optimistic concurrency (RFC 9110 §13.1.1): every answer carries `ETag: "<revision>"`
  * and every change must send it back in `If-Match`; a stale one is 412, a missing one 428.
  */
-export const profileRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
+export const profileRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services, publicUrl }) => {
   app.post(
     '/profiles',
     { schema: { tags, body: ProfileCreate, response: { 201: ProfileView, ...errors(400, 401, 403, 409, 422) } } },
@@ -32,6 +34,14 @@ export const profileRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       const profile = services.profiles.create(actorOf(request), request.body);
       return reply.code(201).header('etag', etagOf(profile)).send(profileView(profile));
     },
+  );
+
+  /** Preview before saving: what a sample phone of a model at a site would get, secrets masked. */
+  app.post(
+    '/profiles/preview',
+    { schema: { tags, body: ProfilePreviewRequest, response: { 200: ProfilePreviewView, ...errors(400, 401, 403, 404, 422) } } },
+    async (request) =>
+      services.profilePreview.preview(actorOf(request), request.body, publicUrl?.() ?? `${request.protocol}://${request.host}/`),
   );
 
   app.get(

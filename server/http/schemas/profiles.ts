@@ -81,3 +81,29 @@ export function profileView(p: Profile) {
 
 /** The ETag of a profile: its revision, quoted (RFC 9110 §8.8.3). */
 export const etagOf = (p: Profile): string => `"${p.revision}"`;
+
+/** `POST /profiles/preview`: the files a sample phone would get, nothing saved. */
+export const ProfilePreviewRequest = Type.Object(
+  {
+    settings: ProfileSettings,
+    parentId: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])),
+    model: Type.String({ minLength: 1, maxLength: 128, description: 'catalogue id, e.g. yealink/t54w' }),
+    siteId: Type.String({ minLength: 1 }),
+    file: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'only this file (name as the phone asks, or the catalogue pattern)' })),
+  },
+  strict,
+);
+
+export const ProfilePreviewView = Type.Object({
+  model: Type.String(),
+  mac: Type.String({ description: 'the sample phone: the model\'s first OUI followed by 000001' }),
+  files: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      kind: Type.Union([Type.Literal('device'), Type.Literal('common'), Type.Literal('boot'), Type.Literal('directory')]),
+      perDevice: Type.Boolean({ description: 'false: a shared file, served with the site\'s values and no profile' }),
+      contentType: Type.String(),
+      body: Type.String({ description: 'the rendered file, secrets replaced by ********' }),
+    }),
+  ),
+});
