@@ -16,8 +16,12 @@ import type {
  * the same bytes.
  */
 
-/** Path of the status endpoint phones' action/event URLs point at (below the public URL). */
-export const STATUS_EVENT_PATH = 'api/v1/phone-events';
+/**
+ * Path of the status endpoint phones' action/event URLs point at (below the public URL). Phones
+ * cannot send headers on action URLs, so the device's agent token, when the config carries one,
+ * is the next path segment (`api/v1/events/<token>`); dialects append their `?event=…` query.
+ */
+export const STATUS_EVENT_PATH = 'api/v1/events';
 
 /** The line a device registers, from its binding's extension. */
 export interface BoundLine {
@@ -129,7 +133,12 @@ export function resolveSettings(input: ResolveInput): CanonicalSettings {
       timezone: merged.time?.timezone ?? input.site.timezone,
     },
     provisioning: { url: publicUrl },
-    status: { eventUrl: `${publicUrl}${STATUS_EVENT_PATH}` },
+    status: {
+      eventUrl:
+        input.agentToken === undefined
+          ? `${publicUrl}${STATUS_EVENT_PATH}`
+          : `${publicUrl}${STATUS_EVENT_PATH}/${encodeURIComponent(input.agentToken)}`,
+    },
     network: { lldp: merged.network?.lldp ?? DEFAULT_SETTINGS.lldp },
     keys: keysFor(model, merged.keys),
     raw: { ...merged.raw?.[model.dialect] },

@@ -21,8 +21,15 @@ function mapSecrets(settings: CanonicalSettings, map: SecretMap): CanonicalSetti
   if (creds !== undefined && map(creds.password) !== '') {
     out.provisioning.credentials = { username: creds.username, password: map(creds.password) };
   }
-  if (settings.agentToken !== undefined && map(settings.agentToken) !== '') out.agentToken = map(settings.agentToken);
+  const token = settings.agentToken;
+  if (token !== undefined && map(token) !== '') out.agentToken = map(token);
   else delete out.agentToken;
+  if (token !== undefined && token !== '') {
+    // The event URL carries the token as a path segment (resolve-settings.ts STATUS_EVENT_PATH).
+    const segment = `/${encodeURIComponent(token)}`;
+    const replacement = map(token) === '' ? '' : `/${map(token)}`;
+    out.status = { eventUrl: settings.status.eventUrl.split(segment).join(replacement) };
+  }
   return out;
 }
 

@@ -42,7 +42,7 @@ describe('resolve settings', () => {
     ]);
     expect(s.time).toEqual({ ntp: 'pool.ntp.org', timezone: 'Europe/Berlin' });
     expect(s.provisioning).toEqual({ url: 'http://prov.example.com:8080/' });
-    expect(s.status.eventUrl).toBe('http://prov.example.com:8080/api/v1/phone-events');
+    expect(s.status.eventUrl).toBe('http://prov.example.com:8080/api/v1/events');
     expect(s.directory).toEqual({ url: 'http://prov.example.com:8080/directory-t54w.xml' });
     expect(s.network).toEqual({ lldp: true });
     expect(s.firmware).toBeUndefined();
@@ -86,6 +86,7 @@ describe('resolve settings', () => {
     expect(s.firmware).toEqual({ url: 'http://prov.example.com:8080/firmware/yealink/T54W-96.86.0.1.rom', version: '96.86.0.1' });
     expect(s.provisioning.credentials).toEqual({ username: 'dev-0015651234ab', password: 'pw' });
     expect(s.agentToken).toBe('tok');
+    expect(s.status.eventUrl).toBe('http://prov.example.com:8080/api/v1/events/tok');
   });
 
   it('takes port and transport from the site registrar unless a profile overrides them', () => {

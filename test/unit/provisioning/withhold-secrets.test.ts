@@ -6,7 +6,7 @@ const settings: CanonicalSettings = {
   lines: [{ index: 1, enabled: true, extension: '1001', authUser: '1001', secret: 'sip-secret', displayName: 'A', label: '1001', registrar: 'pbx', port: 5060, transport: 'udp' }],
   time: { ntp: 'pool.ntp.org', timezone: 'UTC' },
   provisioning: { url: 'http://p/', credentials: { username: 'dev-x', password: 'http-secret' } },
-  status: { eventUrl: 'http://p/e' },
+  status: { eventUrl: 'http://p/api/v1/events/agent-secret' },
   network: { lldp: true },
   keys: [],
   agentToken: 'agent-secret',
@@ -20,6 +20,7 @@ describe('withhold and mask secrets', () => {
     expect(out.lines[0]).toMatchObject({ enabled: true, secret: '', authUser: '1001' });
     expect(out.provisioning).toEqual({ url: 'http://p/' });
     expect(out.agentToken).toBeUndefined();
+    expect(out.status.eventUrl).toBe('http://p/api/v1/events');
     expect(JSON.stringify(out)).not.toMatch(/secret"?:"[^"]|http-secret|agent-secret|sip-secret/);
   });
 
@@ -28,7 +29,9 @@ describe('withhold and mask secrets', () => {
     expect(out.lines[0]?.secret).toBe(MASK);
     expect(out.provisioning.credentials).toEqual({ username: 'dev-x', password: MASK });
     expect(out.agentToken).toBe(MASK);
+    expect(out.status.eventUrl).toBe(`http://p/api/v1/events/${MASK}`);
     expect(settings.lines[0]?.secret).toBe('sip-secret');
+    expect(settings.status.eventUrl).toBe('http://p/api/v1/events/agent-secret');
   });
 
   it('leaves an empty secret empty when masking', () => {
