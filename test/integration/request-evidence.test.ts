@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTftpServer } from '../../server/tftp/tftp-server.ts';
 import { seed, startPhoneServer, type PhoneServer } from './helpers/phone-server.ts';
+import { RawTftpClient } from './helpers/tftp-raw-client.ts';
 
 const MAC = '44dbd2010203';
 const UA = 'Yealink SIP-T54W 96.86.0.70 44:db:d2:01:02:03';
@@ -50,6 +52,24 @@ describe('locating a phone by the address of its own requests', () => {
     expect(audits).toHaveLength(1);
     expect(audits[0]?.actor_name).toBe('location evidence');
     expect(JSON.parse(audits[0]!.after)).toMatchObject({ locationId: loc.id, matchedBy: 'subnet', locatedBy: { source: 'request' } });
+  });
+
+  it('takes the source address of a TFTP config fetch as request evidence', async () => {
+    const loc = await ok('POST', '/locations', { siteId: ids.siteId, name: 'Loopback floor', address: ADDRESS, callbackNumber: '+13125550100' }, 201);
+    await ok('POST', '/network-map', { locationId: loc.id, kind: 'subnet', cidr: '127.0.0.0/8' }, 201);
+    const quiet = { debug() {}, info() {}, warn() {} };
+    const tftp = await startTftpServer({ host: '127.0.0.1', port: 0, source: server.front.tftpSource, isBanned: server.front.tftpIsBanned, logger: quiet });
+    const client = await RawTftpClient.open();
+    try {
+      const got = await client.fetch(tftp.address().port, `${MAC}.cfg`);
+      expect(got.data.toString()).toContain('pbx.example.com');
+    } finally {
+      await client.close();
+      await tftp.close();
+    }
+    server.front.phone.flush();
+    const status = await ok('GET', `/devices/${MAC}/status`);
+    expect(status.location).toMatchObject({ id: loc.id, matchedBy: 'subnet', locatedBy: { source: 'request', origin: 'fetch' } });
   });
 
   it('takes the source address of an action-URL event as request evidence and re-resolves at once', async () => {
