@@ -431,6 +431,28 @@ describe('web console', () => {
     await page.close();
   });
 
+  it('previews an unsaved profile edit for a sample phone and says what saving would change, saving nothing', async () => {
+    const { page, problems } = await signedIn(adminToken);
+    await page.goto(`${base}/ui/#/profiles/${profileId}`);
+    const unsaved = page.locator('section.unsaved-preview pre.unsaved-file-preview');
+    await unsaved.waitFor();
+    expect(await page.inputValue('section.unsaved-preview [name=unsavedModel]')).toBe('yealink/t54w');
+    const savedNtp = (await api('GET', `/profiles/${profileId}`)).body.settings.time.ntp as string;
+    await page.locator('section.unsaved-preview pre.unsaved-file-preview', { hasText: `local_time.ntp_server1 = ${savedNtp}` }).waitFor();
+
+    await page.fill('[data-path="settings.time.ntp"]', 'unsaved.example.com');
+    await page.locator('section.unsaved-preview pre.unsaved-file-preview', { hasText: 'local_time.ntp_server1 = unsaved.example.com' }).waitFor({ timeout: 5000 });
+    await page.locator('section.unsaved-preview .unsaved-impact', { hasText: 'Saving would change the files of 1 phone(s): 1 \u00d7 yealink/t54w' }).waitFor({ timeout: 5000 });
+    expect(await unsaved.textContent()).toContain('account.1.password = ********');
+
+    await page.selectOption('section.unsaved-preview [name=unsavedModel]', 'cisco/cp-8841-3pcc');
+    await page.locator('section.unsaved-preview pre.unsaved-file-preview', { hasText: '<Primary_NTP_Server ua="na">unsaved.example.com</Primary_NTP_Server>' }).waitFor({ timeout: 5000 });
+    expect((await api('GET', `/profiles/${profileId}`)).body.settings.time.ntp).toBe(savedNtp);
+    await page.screenshot({ path: join(ARTIFACTS, 'profile-unsaved-preview.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('previews the files a device fetches with its SIP secret masked', async () => {
     const device = (await api('GET', '/devices/001565aabb01')).body;
     const secret = (await api('POST', `/extensions/${device.binding.extension.number}/secret:reveal`)).body.secret as string;

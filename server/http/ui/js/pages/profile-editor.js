@@ -2,6 +2,7 @@ import { ApiError, call, get, getAll, seg } from '../api.js';
 import { field, h, notice, replace, select } from '../dom.js';
 import { formatMac } from '../labels.js';
 import { session } from '../session.js';
+import { unsavedPreviewPanel } from './profile-unsaved-preview.js';
 
 const TRANSPORTS = [['', 'inherit'], ['udp', 'UDP'], ['tcp', 'TCP'], ['tls', 'TLS']];
 const KEY_TYPES = [['line', 'line'], ['blf', 'BLF'], ['speeddial', 'speed dial']];
@@ -16,10 +17,14 @@ export async function profileEditorPage(root, id) {
   const message = h('div', { class: 'editor-message' });
   const form = h('form', { class: 'profile-editor' });
   const preview = h('section', { class: 'card preview' });
-  replace(root, message, form, preview);
+  const unsavedSlot = h('div');
+  replace(root, message, form, unsavedSlot, preview);
 
   let current = null;
   let etag = null;
+  /** The line-key and raw-key table bodies of the form as drawn now. */
+  let keyRows = null;
+  let rawRows = null;
 
   async function load() {
     const res = await call('GET', `/profiles/${seg(id)}`);
@@ -35,6 +40,8 @@ export async function profileEditorPage(root, id) {
     const s = current.settings;
     const keys = h('tbody');
     const raws = h('tbody');
+    keyRows = keys;
+    rawRows = raws;
     for (const key of s.keys ?? []) keys.append(keyRow(key));
     for (const [vendor, entries] of Object.entries(s.raw ?? {})) {
       for (const [key, value] of Object.entries(entries)) raws.append(rawRow(vendor, key, value));
@@ -174,6 +181,7 @@ export async function profileEditorPage(root, id) {
       etag = res.headers.get('etag');
       drawForm();
       replace(message, notice('ok', `Saved: revision ${current.revision}.`));
+      unsaved?.refresh();
       await showPreview();
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -253,6 +261,27 @@ export async function profileEditorPage(root, id) {
       : [h('div', { class: 'row' }, field('Device', deviceSel), field('File', fileSel)), previewOut],
   );
 
+  // Preview before saving (admins: the endpoint renders with the form's unsaved settings).
+  const sample = using[0];
+  const unsaved = editable
+    ? await unsavedPreviewPanel({
+        profileId: id,
+        readBody: () => readForm(keyRows, rawRows),
+        etag: () => etag,
+        defaults: sample ? { model: sample.model, siteId: sample.siteId } : {},
+      }).catch(() => null)
+    : null;
+  if (unsaved) {
+    replace(unsavedSlot, unsaved.element);
+    form.addEventListener('input', unsaved.schedule);
+    form.addEventListener('change', unsaved.schedule);
+    // Adding or removing a key row changes the profile without an input event.
+    form.addEventListener('click', (event) => {
+      if (event.target instanceof HTMLButtonElement && event.target.type === 'button') unsaved.schedule();
+    });
+  }
+
   await load();
+  unsaved?.refresh();
   if (using.length > 0 && session.can('admin')) await loadFileNames().then(showPreview);
 }
