@@ -109,8 +109,13 @@ export function loadOrCreateKeyFile(file: string): KeyFile {
   return parseKeyFile(readFileSync(file, 'utf8'), file);
 }
 
+/** Opened values kept at most (a value is ~90 bytes: a few MB for the largest fleets). */
+const MAX_OPENED = 100_000;
+
 function boxOver(source: () => KeyFile, keyFile: string | null, changed: () => boolean): SecretBox {
   let keys = source();
+  /** Sealed value → its text, for values whose key is still held (checked before each use). */
+  const opened = new Map<string, string>();
   const keyOf = (id: string): Buffer | undefined => {
     const text = keys.keys[id];
     return text === undefined ? undefined : Buffer.from(text, 'base64');
@@ -120,6 +125,7 @@ function boxOver(source: () => KeyFile, keyFile: string | null, changed: () => b
     currentKeyId: () => keys.current,
     reload: () => {
       keys = source();
+      opened.clear();
     },
     seal(plain) {
       // A rotation by `deskprov keys rotate` changes the file while the server runs.
@@ -140,11 +146,18 @@ function boxOver(source: () => KeyFile, keyFile: string | null, changed: () => b
         key = keyOf(id);
       }
       if (key === undefined) throw new Error(`a stored secret is sealed with key ${id}, which the key file does not hold`);
+      // Every phone request opens its line's secret: a sealed value (random IV, so unique) opens
+      // to the same text every time while its key is held, so it is opened once (docs/PERFORMANCE.md).
+      const known = opened.get(stored);
+      if (known !== undefined) return known;
       const raw = Buffer.from(stored.slice(PREFIX.length + id.length + 1), 'base64');
       const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
       decipher.setAAD(AAD);
       decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      if (opened.size >= MAX_OPENED) opened.clear();
+      opened.set(stored, plain);
+      return plain;
     },
   };
   return box;
