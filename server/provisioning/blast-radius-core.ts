@@ -105,17 +105,27 @@ export function countAffected(
   referenceYear: number,
   sharedChanged: (model: ModelProfile) => boolean = () => false,
 ): Affected {
-  const out: Affected = { total: 0, byModel: {}, unrenderable: 0 };
-  for (const c of cases) {
-    const before = resolveSettings(c.before);
-    const after = resolveSettings(c.after);
-    const result = compare(c.model, deviceFilesOf(c.model), before, after, c.after.mac, referenceYear);
-    if (result.unrenderable) out.unrenderable += 1;
-    if (!result.changed && !sharedChanged(c.model)) continue;
-    out.total += 1;
-    out.byModel[c.model.id] = (out.byModel[c.model.id] ?? 0) + 1;
-  }
+  const out = noneAffected();
+  for (const c of cases) tallyDevice(out, c, referenceYear, sharedChanged);
   return out;
+}
+
+export function noneAffected(): Affected {
+  return { total: 0, byModel: {}, unrenderable: 0 };
+}
+
+/** Adds one device to `out` (the step of {@link countAffected}, for callers that work in slices). */
+export function tallyDevice(
+  out: Affected,
+  c: DeviceCase,
+  referenceYear: number,
+  sharedChanged: (model: ModelProfile) => boolean = () => false,
+): void {
+  const result = compare(c.model, deviceFilesOf(c.model), resolveSettings(c.before), resolveSettings(c.after), c.after.mac, referenceYear);
+  if (result.unrenderable) out.unrenderable += 1;
+  if (!result.changed && !sharedChanged(c.model)) return;
+  out.total += 1;
+  out.byModel[c.model.id] = (out.byModel[c.model.id] ?? 0) + 1;
 }
 
 /**

@@ -74,10 +74,11 @@ export const profileRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
    * `?dryRun=true` they run every check a save runs and report it, saving and auditing nothing
    * (the ETag stays the stored revision's, ready for the real save).
    */
-  function edit(actor: Principal, id: string, ifMatch: string | undefined, body: ProfilePatchBody, replace: boolean, dryRun: boolean) {
+  async function edit(actor: Principal, id: string, ifMatch: string | undefined, body: ProfilePatchBody, replace: boolean, dryRun: boolean) {
     const expected = ifMatchRevision(ifMatch);
     const { before, after } = services.profiles.plan(id, expected, body, replace);
-    const affected = services.blastRadius.ofProfileEdit(before, after);
+    // Counted before the save; the save re-checks the revision, so an edit in between is a 412.
+    const affected = await services.blastRadius.ofProfileEdit(before, after);
     if (dryRun) return { etag: etagOf(before), view: { ...profileView(after), affected, dryRun: true as const } };
     const profile = services.profiles.update(actor, id, expected, body, replace);
     return { etag: etagOf(profile), view: { ...profileView(profile), affected } };
@@ -89,7 +90,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       schema: { tags, params: IdParams, querystring: DryRunQuery, headers: IfMatchHeaders, body: ProfilePatch, response: { 200: EditView, ...writeErrors } },
     },
     async (request, reply) => {
-      const { etag, view } = edit(actorOf(request), request.params.id, request.headers['if-match'], request.body, false, request.query.dryRun === true);
+      const { etag, view } = await edit(actorOf(request), request.params.id, request.headers['if-match'], request.body, false, request.query.dryRun === true);
       return reply.header('etag', etag).send(view);
     },
   );
@@ -100,7 +101,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
       schema: { tags, params: IdParams, querystring: DryRunQuery, headers: IfMatchHeaders, body: ProfileCreate, response: { 200: EditView, ...writeErrors } },
     },
     async (request, reply) => {
-      const { etag, view } = edit(actorOf(request), request.params.id, request.headers['if-match'], request.body, true, request.query.dryRun === true);
+      const { etag, view } = await edit(actorOf(request), request.params.id, request.headers['if-match'], request.body, true, request.query.dryRun === true);
       return reply.header('etag', etag).send(view);
     },
   );

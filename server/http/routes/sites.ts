@@ -59,7 +59,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
     async (request) => {
       const actor = actorOf(request);
       const { before, after } = services.sites.plan(actor, request.params.id, request.body);
-      const affected = services.blastRadius.ofSiteEdit(before, after);
+      const affected = await services.blastRadius.ofSiteEdit(before, after);
       if (request.query.dryRun === true) return { ...siteView(after), affected, dryRun: true as const };
       return { ...siteView(services.sites.update(actor, request.params.id, request.body)), affected };
     },
