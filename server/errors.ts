@@ -34,6 +34,8 @@ const table = {
   IMPORT_REJECTED: { status: 422, tftp: 0, message: '%s' },
   RATE_LIMITED: { status: 429, tftp: 0, message: '%s' },
   INTERNAL: { status: 500, tftp: 0, message: '%s' },
+  STORAGE_UNAVAILABLE: { status: 503, tftp: 0, message: '%s' },
+  STORAGE_FULL: { status: 507, tftp: 0, message: '%s' },
 } as const satisfies Record<string, { status: number; tftp: number; message: string }>;
 
 export type ErrorCode = keyof typeof table;

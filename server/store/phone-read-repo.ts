@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Site } from '../domain/site.ts';
 import { secretBoxOf, type SecretBox } from './secret-box.ts';
+import { withStorageFaults } from './storage-faults.ts';
 import { type Row, str, strOrNull } from './sqlite/sql-helpers.ts';
 
 /**
@@ -107,7 +108,12 @@ function toServed(r: Row): ServedFile {
   };
 }
 
+/** The phone pipeline's tables, with storage faults handled as `storage-faults.ts` says. */
 export function sqlitePhoneRepo(db: Database): PhoneReadRepo {
+  return withStorageFaults(phoneRepoOver(db), new Set(['credentialsOf', 'credentialsByUsername', 'sites', 'lastServed']));
+}
+
+function phoneRepoOver(db: Database): PhoneReadRepo {
   const box = secretBoxOf(db);
   const sealed = (row: HttpCredentials): HttpCredentials => ({ ...row, secret: box.seal(row.secret) });
   const allSites = db.prepare('SELECT * FROM sites ORDER BY created_at, id');

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { appError, isAppError } from '../errors.ts';
 import type { Store } from './repositories.ts';
+import { storageFault, withStorageFaults } from './storage-faults.ts';
 import { sqliteAudit } from './sqlite/audit-repository.ts';
 import { sqliteDevices } from './sqlite/device-repository.ts';
 import { sqliteExtensions } from './sqlite/extension-repository.ts';
@@ -23,20 +24,25 @@ function asConflict(err: unknown): unknown {
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     return appError('CONFLICT', 'a record with the same unique value already exists');
   }
-  return err;
+  return storageFault(err) ?? err;
 }
+
+// Reads the phone pipeline makes: their last good results keep phones served through an outage.
+// Only these: remembering admin lists would hold large pages for nothing.
+const reads = (...names: string[]): ReadonlySet<string> => new Set(names);
+const NO_READS = reads();
 
 /** The SQLite implementation of every repository over one open database. */
 export function createSqliteStore(db: Database): Store {
   return {
-    sites: sqliteSites(db),
-    extensions: sqliteExtensions(db),
-    users: sqliteUsers(db),
-    numbers: sqliteNumbers(db),
-    devices: sqliteDevices(db),
-    profiles: sqliteProfiles(db),
-    tokens: sqliteTokens(db),
-    audit: sqliteAudit(db),
+    sites: withStorageFaults(sqliteSites(db), reads('get', 'list')),
+    extensions: withStorageFaults(sqliteExtensions(db), reads('get')),
+    users: withStorageFaults(sqliteUsers(db), reads('get', 'getByExtension', 'list')),
+    numbers: withStorageFaults(sqliteNumbers(db), NO_READS),
+    devices: withStorageFaults(sqliteDevices(db), reads('get', 'getByMac')),
+    profiles: withStorageFaults(sqliteProfiles(db), reads('get')),
+    tokens: withStorageFaults(sqliteTokens(db), NO_READS),
+    audit: withStorageFaults(sqliteAudit(db), NO_READS),
     transaction<T>(fn: () => T): T {
       // Nested calls become savepoints (better-sqlite3): a failing inner step rolls back alone.
       if (db.inTransaction) return db.transaction(fn)();
