@@ -31,8 +31,13 @@ export type RangeDecision =
  * served (multipart/byteranges is not needed by phones; several ranges get the full body, which
  * RFC 9110 §14.2 permits). A range that starts past the end is 416.
  */
-export function decideRange(header: string | undefined, size: number): RangeDecision {
+export function decideRange(header: string | undefined, size: number, validator?: { ifRange: string | undefined; etag: string }): RangeDecision {
   if (header === undefined) return { kind: 'full' };
+  // RFC 9110 §13.1.5: a Range with an If-Range that does not name the current representation (a
+  // strong comparison; a date is never matched here) gets the whole new body, not a piece of it.
+  if (validator?.ifRange !== undefined && (validator.ifRange.trim() !== validator.etag || validator.etag.startsWith('W/'))) {
+    return { kind: 'full' };
+  }
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (m === null) return { kind: 'full' };
   const [, first = '', last = ''] = m;

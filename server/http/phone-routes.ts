@@ -50,6 +50,11 @@ async function holdRefusal(result: PhoneResult, startedAt: number, floorMs: numb
   if (wait > 0) await sleep(wait);
 }
 
+function ifRangeOf(request: FastifyRequest): string | undefined {
+  const value = request.headers['if-range'];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** Sends a pipeline result, applying If-None-Match (304) and Range (206/416) to served files. */
 function send(request: FastifyRequest, reply: FastifyReply, result: PhoneResult): FastifyReply {
   reply.code(result.status).headers(result.headers).type(result.contentType);
@@ -57,7 +62,7 @@ function send(request: FastifyRequest, reply: FastifyReply, result: PhoneResult)
   if (result.status !== 200 || result.etag === undefined) return reply.send(body);
   reply.header('etag', result.etag).header('accept-ranges', 'bytes');
   if (notModified(request.headers['if-none-match'], result.etag)) return reply.code(304).send();
-  const range = decideRange(request.headers.range, body.length);
+  const range = decideRange(request.headers.range, body.length, { ifRange: ifRangeOf(request), etag: result.etag });
   const rangeHeader = contentRange(range, body.length);
   if (rangeHeader !== undefined) reply.header('content-range', rangeHeader);
   if (range.kind === 'unsatisfiable') return reply.code(416).send();
@@ -124,11 +129,13 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: PhoneRouteDeps):
       }
       const found = await firmware.find(request.params.vendor, request.params.file);
       if (found === null) throw appError('NOT_FOUND', 'no such firmware file');
-      // Weak validator from size and time: hashing a 100 MB image per request is not worth it.
-      const etag = `W/"${found.size.toString(36)}-${Math.floor(found.mtimeMs).toString(36)}"`;
+      // From size and modification time, as nginx does: images only change by an atomic rename
+      // (io/firmware-store.ts), which gives a new time, so it is a strong validator and If-Range
+      // resumes work; hashing a 100 MB image per request is not worth it.
+      const etag = `"${found.size.toString(36)}-${Math.floor(found.mtimeMs).toString(36)}"`;
       reply.header('etag', etag).header('accept-ranges', 'bytes').type('application/octet-stream');
       if (notModified(request.headers['if-none-match'], etag)) return reply.code(304).send();
-      const range = decideRange(request.headers.range, found.size);
+      const range = decideRange(request.headers.range, found.size, { ifRange: ifRangeOf(request), etag });
       const rangeHeader = contentRange(range, found.size);
       if (rangeHeader !== undefined) reply.header('content-range', rangeHeader);
       if (range.kind === 'unsatisfiable') return reply.code(416).send();

@@ -110,6 +110,13 @@ describe('firmware', () => {
     expect(part.headers.get('content-range')).toBe(`bytes 100-199/${image.length}`);
     expect(part.body.length).toBe(100);
     expect((await phone('firmware/yealink/T54W-96.86.0.70.rom', { headers: { range: `bytes=${image.length}-` } })).status).toBe(416);
+    const etag = full.headers.get('etag') ?? '';
+    const resumed = await phone('firmware/yealink/T54W-96.86.0.70.rom', { headers: { range: 'bytes=199000-', 'if-range': etag } });
+    expect(resumed.status).toBe(206);
+    expect(resumed.body.equals(image.subarray(199_000))).toBe(true);
+    const changed = await phone('firmware/yealink/T54W-96.86.0.70.rom', { headers: { range: 'bytes=199000-', 'if-range': '"other"' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.length).toBe(image.length);
   });
 
   it('refuses a wrong sha256 or an image over the size cap and keeps nothing', async () => {

@@ -36,4 +36,13 @@ describe('http semantics', () => {
     expect(decideRange('bytes=9-3', 100)).toEqual({ kind: 'full' });
     expect(contentRange({ kind: 'full' }, 100)).toBeUndefined();
   });
+
+  it('serves the whole body when If-Range names another representation', () => {
+    const etag = strongEtag('now');
+    expect(decideRange('bytes=0-1', 100, { ifRange: etag, etag })).toEqual({ kind: 'partial', start: 0, end: 1 });
+    expect(decideRange('bytes=0-1', 100, { ifRange: strongEtag('before'), etag })).toEqual({ kind: 'full' });
+    expect(decideRange('bytes=0-1', 100, { ifRange: 'Tue, 24 Nov 2026 00:00:00 GMT', etag })).toEqual({ kind: 'full' });
+    expect(decideRange('bytes=0-1', 100, { ifRange: 'W/"x"', etag: 'W/"x"' })).toEqual({ kind: 'full' });
+    expect(decideRange('bytes=0-1', 100, { ifRange: undefined, etag })).toEqual({ kind: 'partial', start: 0, end: 1 });
+  });
 });
