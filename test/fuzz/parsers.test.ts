@@ -1,0 +1,15 @@
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { FUZZ_TARGETS } from './fuzz-targets.ts';
+
+/**
+ * Short fuzz runs of every parser that takes outside bytes (P8 item 5): a few thousand cases
+ * each, bounded at 4 s. `npm run fuzz` (bench/fuzz.ts) runs 100,000 cases each.
+ */
+describe('parsers of outside bytes under random input', () => {
+  for (const target of FUZZ_TARGETS) {
+    it(`${target.name}: never crashes and keeps its contract`, () => {
+      fc.assert(target.property as fc.IProperty<unknown[]>, { numRuns: 3_000, interruptAfterTimeLimit: 4_000 });
+    });
+  }
+});
