@@ -59,6 +59,17 @@ const ATTRIBUTE_SPECIAL = /[&<>"]/;
 const INDENTS = Array.from({ length: 16 }, (_, depth) => '  '.repeat(depth));
 
 /**
+ * A repeated attribute name keeps its first position and takes the last value (DOM setAttribute,
+ * which `new Map(attrs)` reproduces); elements carry a few attributes, so a pairwise scan is cheap.
+ */
+function hasRepeatedName(attrs: ReadonlyArray<[string, string]>): boolean {
+  for (let i = 1; i < attrs.length; i++) {
+    for (let j = 0; j < i; j++) if ((attrs[i] as [string, string])[0] === (attrs[j] as [string, string])[0]) return true;
+  }
+  return false;
+}
+
+/**
  * One element at `depth`: children one per line, indented two spaces per level; a text-only
  * element on one line; an element with neither as `<name/>`. The same checks run in the same
  * order as the elements are written, so the first bad name or value is the one reported.
@@ -66,15 +77,13 @@ const INDENTS = Array.from({ length: 16 }, (_, depth) => '  '.repeat(depth));
 function write(node: XmlNode, depth: number, out: string[]): void {
   assertName(node.name);
   const indent = INDENTS[depth] ?? '  '.repeat(depth);
-  // A repeated attribute name keeps its first position and takes the last value (DOM setAttribute).
-  const attrs = new Map<string, string>();
-  for (const [key, value] of node.attrs ?? []) {
+  const attrs = node.attrs ?? [];
+  for (const [key, value] of attrs) {
     assertName(key);
     assertSafeText(value, `${node.name}@${key}`, 'value');
-    attrs.set(key, value);
   }
   let open = `${indent}<${node.name}`;
-  for (const [key, value] of attrs) open += ` ${key}="${escapeAttribute(value)}"`;
+  for (const [key, value] of hasRepeatedName(attrs) ? [...new Map(attrs)] : attrs) open += ` ${key}="${escapeAttribute(value)}"`;
   if (node.text !== undefined) assertSafeText(node.text, node.name, 'value');
   const text = node.text ?? '';
   const children = node.children ?? [];
