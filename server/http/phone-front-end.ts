@@ -1,20 +1,23 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Config } from '../config.ts';
 import { firmwareStore } from '../io/firmware-store.ts';
 import type { Catalog } from '../provisioning/types.ts';
 import { createDeviceFilePreview } from '../services/device-file-preview.ts';
+import { createFirmwareRollouts, type FirmwareRollouts } from '../services/firmware-rollouts.ts';
 import type { Services } from '../services/index.ts';
 import { createPhoneCredentialAdmin } from '../services/phone-credentials.ts';
 import { createPhoneFiles, type PhoneTrustOptions } from '../services/phone-files.ts';
 import { sqlitePhoneRepo } from '../store/phone-read-repo.ts';
+import { sqliteRollouts } from '../store/rollout-repo.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
 import { pipelineFileSource, tftpBanCheck, type PipelineLogger } from '../tftp/pipeline-file-source.ts';
 import type { AppPlugin } from './app.ts';
 import { registerPhoneRoutes } from './phone-routes.ts';
 import { deviceFileRoutes } from './routes/device-files.ts';
 import { firmwareRoutes } from './routes/firmware.ts';
+import { rolloutRoutes } from './routes/rollouts.ts';
 
 /**
  * Wires the phone pipeline once per process: one render cache, one ban list and one "served"
@@ -43,6 +46,28 @@ export function createPhoneFrontEnd(deps: PhoneFrontEndDeps) {
   const store = createSqliteStore(deps.db);
   const phoneRepo = sqlitePhoneRepo(deps.db);
   const publicUrl = (): string => deps.config.publicUrl;
+  // Firmware store and rollouts refer to each other (problems raise rollout alerts; rollouts ask the store).
+  let rollouts: FirmwareRollouts | undefined;
+  const firmware = firmwareStore(path.join(deps.config.dataDir, 'firmware'), {
+    onProblem: (vendor, file, problem) => {
+      deps.logger?.error({ vendor, file, problem }, 'firmware image unfit: not served');
+      rollouts?.firmwareProblem(vendor, file, problem);
+    },
+    onStored: (vendor, file) => rollouts?.firmwareStored(vendor, file),
+  });
+  rollouts = createFirmwareRollouts(
+    { store, catalog: deps.catalog, now: () => new Date(now()), random, newId: randomUUID },
+    {
+      repo: sqliteRollouts(deps.db),
+      isServable: (vendor, file) => firmware.isServable(vendor, file),
+      reported: (device) => {
+        const status = deps.services.e911.deviceStatus(device.mac);
+        return { firmware: status.firmware, registered: status.sip?.registered ?? null, lastSeen: status.lastSeen };
+      },
+      publicUrl,
+      onAlert: (alert) => deps.logger?.error(alert, 'firmware alert'),
+    },
+  );
   const phone = createPhoneFiles({
     store,
     phoneRepo,
@@ -53,6 +78,7 @@ export function createPhoneFrontEnd(deps: PhoneFrontEndDeps) {
     random,
     nonceKey: randomBytes(32),
     onError: (err) => deps.logger?.error({ err }, 'phone pipeline: recording failed'),
+    firmwareFor: (device, model, reported) => rollouts?.firmwareFor(device, model, reported),
     ...(deps.options === undefined ? {} : { options: deps.options }),
   });
   const preview = createDeviceFilePreview({
@@ -67,13 +93,17 @@ export function createPhoneFrontEnd(deps: PhoneFrontEndDeps) {
     claimWindowMs: phone.options.claimWindowMs,
   });
   const credentials = createPhoneCredentialAdmin({ store, phoneRepo, random, now, claimWindowMs: phone.options.claimWindowMs });
-  const firmware = firmwareStore(path.join(deps.config.dataDir, 'firmware'));
   const maxBytes = deps.firmwareMaxBytes ?? DEFAULT_FIRMWARE_MAX_BYTES;
 
   const plugin: AppPlugin = async (app) => {
     registerPhoneRoutes(app, { phone, firmware });
     await app.register(deviceFileRoutes, { prefix: '/api/v1', preview, credentials });
     await app.register(firmwareRoutes, { prefix: '/api/v1', firmware, maxBytes, store, now });
+    await app.register(rolloutRoutes, { prefix: '/api/v1', rollouts });
+    // Start-up check of every stored image against its recorded hash (docs/FIRMWARE.md).
+    app.addHook('onReady', async () => {
+      await firmware.verifyAll();
+    });
     app.addHook('onClose', async () => phone.close());
   };
 
@@ -81,6 +111,8 @@ export function createPhoneFrontEnd(deps: PhoneFrontEndDeps) {
     plugin,
     phone,
     phoneRepo,
+    rollouts,
+    firmware,
     tftpSource: pipelineFileSource(phone, deps.logger),
     tftpIsBanned: tftpBanCheck(phone),
     close: (): void => phone.close(),

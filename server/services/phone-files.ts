@@ -10,6 +10,7 @@ import { inputRevision } from '../provisioning/input-revision.ts';
 import { RenderCache, type CachedFile, type RenderCacheLimits } from '../provisioning/render-cache.ts';
 import { renderFile } from '../provisioning/render.ts';
 import { resolveSettings, type LineSource } from '../provisioning/resolve-settings.ts';
+import { withFirmware } from '../provisioning/firmware-override.ts';
 import type {
   CanonicalSettings,
   Catalog,
@@ -101,6 +102,11 @@ export interface PhoneFilesDeps {
   nonceKey: Buffer;
   onError?: (err: unknown) => void;
   options?: Partial<PhoneTrustOptions>;
+  /**
+   * The firmware a staged rollout points this device at (services/firmware-rollouts.ts):
+   * undefined leaves the profile's pinned firmware, null removes it, a value replaces it.
+   */
+  firmwareFor?: (device: Device, model: ModelProfile, reported: string | undefined) => { url: string; version: string } | null | undefined;
 }
 
 /** What Poly phones upload (VENDORS.md §2 and rule 4): logs, local settings, call lists, contacts. */
@@ -316,15 +322,18 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     firmware: string | undefined,
   ): PhoneResult {
     const { device, model, file, canonicalName } = context;
-    const full = resolveSettings({
-      model,
-      mac: device.mac,
-      site: context.site,
-      profileChain: context.profileChain,
-      lines: context.lines,
-      publicUrl: deps.publicUrl(),
-      ...(credentials === undefined ? {} : { credentials }),
-    });
+    const full = withFirmware(
+      resolveSettings({
+        model,
+        mac: device.mac,
+        site: context.site,
+        profileChain: context.profileChain,
+        lines: context.lines,
+        publicUrl: deps.publicUrl(),
+        ...(credentials === undefined ? {} : { credentials }),
+      }),
+      deps.firmwareFor?.(device, model, firmware),
+    );
     const settings = withhold ? withholdSecrets(full) : full;
     const directory = file.kind === 'directory' ? directoryOf(context.site.id) : undefined;
     const { file: out, revision } = render(device.id, model, file, canonicalName, device.mac, settings, directory);
