@@ -9,6 +9,7 @@ import {
   type EvidenceUse,
   type MergedEvidence,
 } from '../domain/location-evidence.ts';
+import type { NetworkMapEntry } from '../domain/network-map.ts';
 import type { Principal } from '../domain/roles.ts';
 import type { Alert } from '../domain/e911-alerts.ts';
 import { unmappedPortAlert } from '../domain/switch-port-alerts.ts';
@@ -64,10 +65,14 @@ export function createLocationEvidence(ctx: ServiceContext, e911: E911Repository
   const merged = (device: Device, state: DeviceE911State | undefined): MergedEvidence =>
     mergeEvidence(evidencePieces(device, state, switches), ctx.now(), maxAgeMs);
 
-  function resolve(device: Device, state: DeviceE911State | undefined): { resolution: Resolution; merged: MergedEvidence } {
+  function resolve(
+    device: Device,
+    state: DeviceE911State | undefined,
+    entries: readonly NetworkMapEntry[] = e911.allMapEntries(),
+  ): { resolution: Resolution; merged: MergedEvidence } {
     const m = merged(device, state);
     const siteDefault = device.siteId === null ? undefined : e911.siteDefault(device.siteId);
-    const resolution = resolveLocation(m.network, e911.allMapEntries(), {
+    const resolution = resolveLocation(m.network, entries, {
       assignedLocationId: state?.assignedLocationId ?? null,
       siteDefaultLocationId: siteDefault?.id ?? null,
     });
@@ -75,6 +80,12 @@ export function createLocationEvidence(ctx: ServiceContext, e911: E911Repository
   }
 
   return {
+    /** How long each source's evidence counts (the sweep looks for evidence that just aged out). */
+    maxAgeMs,
+
+    /** The network map, for callers re-resolving many devices at once. */
+    mapEntries: (): NetworkMapEntry[] => e911.allMapEntries(),
+
     /** The merged network evidence resolution reads (handed to the E911 service). */
     networkFor: (device: Device, state: DeviceE911State): NetworkEvidence => merged(device, state).network,
 
@@ -102,11 +113,12 @@ export function createLocationEvidence(ctx: ServiceContext, e911: E911Repository
 
     /**
      * Re-resolves one device; stores and audits the resolution when it changed. Call inside the
-     * transaction that changed its evidence. Returns true when it changed.
+     * transaction that changed its evidence. Returns true when it changed. A caller re-resolving
+     * many devices passes the map entries, read once.
      */
-    relocate(device: Device): boolean {
+    relocate(device: Device, entries?: readonly NetworkMapEntry[]): boolean {
       const before = e911.getDeviceState(device.id);
-      const { resolution, merged: m } = resolve(device, before);
+      const { resolution, merged: m } = resolve(device, before, entries);
       if (before !== undefined && !resolutionChanged(before.resolution, resolution)) return false;
       // A device nobody has seen and nothing places stays without a state row.
       if (before === undefined && resolution.locationId === null) return false;

@@ -1,4 +1,3 @@
-import type { Device } from '../domain/device.ts';
 import { parseMac } from '../domain/mac-address.ts';
 import type { Principal } from '../domain/roles.ts';
 import type { SwitchWalk } from '../domain/snmp-tables.ts';
@@ -73,6 +72,8 @@ export function createSwitchService(
   const uplinkMacThreshold = opts.uplinkMacThreshold ?? 10;
   const minPollIntervalMs = opts.minPollIntervalMs ?? 10_000;
   const inFlight = new Map<string, Promise<PollOutcome>>();
+  // The first sweep also looks at the hour before start: fetches taken just before a restart.
+  let sweptUntil = ctx.now().getTime() - 3600_000;
 
   const must = (id: string): SwitchRecord => repo.get(id) ?? notFound('switch', id);
   const view = (s: SwitchRecord): SwitchView => ({ ...switchView(s), poll: repo.pollState(s.id) ?? null });
@@ -90,9 +91,10 @@ export function createSwitchService(
 
   function relocateAll(deviceIds: Iterable<string>): string[] {
     const moved: string[] = [];
+    const entries = evidence.mapEntries();
     for (const id of new Set(deviceIds)) {
       const device = store.devices.get(id);
-      if (device !== undefined && evidence.relocate(device)) moved.push(device.mac);
+      if (device !== undefined && evidence.relocate(device, entries)) moved.push(device.mac);
     }
     return moved;
   }
@@ -302,20 +304,26 @@ export function createSwitchService(
     },
 
     /**
-     * Re-resolves every device (request evidence changes when a phone fetches from a new address,
-     * outside any poll); stores and audits each change. Returns the MACs that moved.
+     * Re-resolves the devices whose evidence changed outside a poll or an event since the last
+     * sweep: a provisioning fetch (possibly from a new subnet), or evidence that aged out. Stores
+     * and audits each change; returns the MACs that moved. Incremental, because resolving a device
+     * against a large network map is not cheap and the sweep runs every minute.
      */
     sweep(): string[] {
+      const now = ctx.now().getTime();
+      const iso = (t: number) => new Date(t).toISOString();
+      const from = sweptUntil;
+      const window = (source: 'snmp' | 'request'): [string, string] => {
+        const age = evidence.maxAgeMs[source] ?? Number.POSITIVE_INFINITY;
+        return Number.isFinite(age) ? [iso(from - age), iso(now - age)] : [iso(now), iso(now)];
+      };
+      const ids = repo.devicesToRecheck({ changedSince: iso(from), requestExpired: window('request'), snmpExpired: window('snmp') });
+      sweptUntil = now;
       const moved: string[] = [];
-      const page = { limit: 500, offset: 0 };
-      for (;;) {
-        const { items } = store.devices.list({}, page);
-        store.transaction(() => {
-          for (const device of items as Device[]) if (evidence.relocate(device)) moved.push(device.mac);
-        });
-        if (items.length < page.limit) return moved;
-        page.offset += page.limit;
+      for (let i = 0; i < ids.length; i += 500) {
+        store.transaction(() => moved.push(...relocateAll(ids.slice(i, i + 500))));
       }
+      return moved;
     },
 
     /**

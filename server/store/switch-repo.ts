@@ -41,6 +41,13 @@ export interface SwitchRepository {
   /** Records (replaces) the device's latest request address of that origin (migration 301). */
   putRequestSighting(s: RequestSighting): void;
   requestSightingsOfDevice(deviceId: string): RequestSighting[];
+
+  /**
+   * Devices whose request evidence arrived since `changedSince` (a provisioning fetch or an
+   * event), or whose request or SNMP evidence aged out within the given [from, to) windows: the
+   * only ones a periodic re-resolution needs to look at.
+   */
+  devicesToRecheck(windows: { changedSince: string; requestExpired: [string, string]; snmpExpired: [string, string] }): string[];
 }
 
 const json = (v: unknown): string => JSON.stringify(v);
@@ -126,6 +133,11 @@ export function sqliteSwitches(db: Database): SwitchRepository {
   const putRequest = db.prepare(`INSERT INTO request_sightings (device_id, origin, ip, observed_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (device_id, origin) DO UPDATE SET ip = excluded.ip, observed_at = excluded.observed_at`);
   const requestsOf = db.prepare('SELECT * FROM request_sightings WHERE device_id = ? ORDER BY origin');
+  const recheck = db.prepare(`SELECT id FROM devices WHERE last_seen_at >= @since
+    UNION SELECT device_id FROM request_sightings WHERE observed_at >= @since
+    UNION SELECT id FROM devices WHERE last_seen_at >= @reqFrom AND last_seen_at < @reqTo
+    UNION SELECT device_id FROM request_sightings WHERE observed_at >= @reqFrom AND observed_at < @reqTo
+    UNION SELECT device_id FROM switch_sightings WHERE observed_at >= @snmpFrom AND observed_at < @snmpTo`);
 
   return {
     insert: (s) => void insert.run(switchParams(s)),
@@ -167,6 +179,16 @@ export function sqliteSwitches(db: Database): SwitchRepository {
     sightingsOfDevice: (deviceId) => (ofDevice.all(deviceId) as Row[]).map(toSighting),
 
     putRequestSighting: (s) => void putRequest.run(s.deviceId, s.origin, s.ip, s.observedAt),
+    devicesToRecheck: (w) =>
+      (
+        recheck.all({
+          since: w.changedSince,
+          reqFrom: w.requestExpired[0],
+          reqTo: w.requestExpired[1],
+          snmpFrom: w.snmpExpired[0],
+          snmpTo: w.snmpExpired[1],
+        }) as Row[]
+      ).map((r) => str(r.id)),
     requestSightingsOfDevice: (deviceId) =>
       (requestsOf.all(deviceId) as Row[]).map((r) => ({ deviceId: str(r.device_id), origin: str(r.origin), ip: str(r.ip), observedAt: str(r.observed_at) })),
   };

@@ -90,7 +90,12 @@ describe('locating a phone by the address of its own requests', () => {
     expect((await fetch(`${server.root}${MAC}.cfg`, { headers: { 'user-agent': UA } })).status).toBe(200);
     server.front.phone.flush();
     expect((await ok('GET', `/devices/${MAC}/status`)).location?.matchedBy).toBe('subnet');
+    expect(server.services.switches.sweep()).toEqual([MAC]);
     server.advance(8 * 24 * 3600_000);
     expect((await ok('GET', `/devices/${MAC}/status`)).location).toBeNull();
+    // The sweep looks only at evidence that changed or aged out since the last one, and finds this.
+    expect(server.services.switches.sweep()).toEqual([MAC]);
+    expect(server.services.switches.sweep()).toEqual([]);
+    expect(JSON.parse(locationAudits().at(-1)!.after)).toMatchObject({ locationId: null });
   });
 });
