@@ -21,7 +21,21 @@ import { decodePacket, encodePacket } from '../../server/tftp/tftp-packet.ts';
 
 export interface FuzzTarget {
   name: string;
-  property: fc.IProperty<unknown[]> | fc.IAsyncProperty<unknown[]>;
+  /** Runs the property; `onCase` is called once per generated case. */
+  run(params: { numRuns: number; interruptAfterTimeLimit: number }, onCase?: () => void): fc.RunDetails<unknown>;
+}
+
+function target<Ts extends unknown[]>(name: string, property: fc.IPropertyWithHooks<Ts>): FuzzTarget {
+  return {
+    name,
+    run(params, onCase = () => {}) {
+      const counted = property.beforeEach((previous) => {
+        onCase();
+        previous();
+      });
+      return fc.check(counted, { ...params, markInterruptAsFailure: false }) as fc.RunDetails<unknown>;
+    },
+  };
 }
 
 const catalog = readCatalog(join(import.meta.dirname, '..', '..', 'firmware-profiles'));
@@ -47,9 +61,7 @@ function allowedRefusal(err: unknown): boolean {
 }
 
 export const FUZZ_TARGETS: FuzzTarget[] = [
-  {
-    name: 'TFTP packet decode',
-    property: fc.property(
+  target('TFTP packet decode', fc.property(
       fc.oneof(
         fc.uint8Array({ maxLength: 600 }),
         // A valid opcode and NUL-separated fields reach deeper.
@@ -68,10 +80,8 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         }
       },
     ),
-  },
-  {
-    name: 'SIP message parse',
-    property: fc.property(
+  ),
+  target('SIP message parse', fc.property(
       fc.oneof(
         fc.uint8Array({ maxLength: 1_500 }),
         fc.tuple(fc.constantFrom('SUBSCRIBE sip:x@y SIP/2.0', 'SIP/2.0 200 OK', 'NOTIFY', ''), fc.array(fc.string({ maxLength: 40 }), { maxLength: 10 }), fc.string({ maxLength: 100 })).map(
@@ -83,17 +93,13 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         if (typeof result.ok !== 'boolean') throw new Error('no verdict');
       },
     ),
-  },
-  {
-    name: 'identify (path and User-Agent)',
-    property: fc.property(nameish, fc.option(uaish, { nil: undefined }), (path, userAgent) => {
+  ),
+  target('identify (path and User-Agent)', fc.property(nameish, fc.option(uaish, { nil: undefined }), (path, userAgent) => {
       const ident = identify(catalog, { path, userAgent });
       if (ident?.mac != null && !/^[0-9a-f]{12}$/.test(ident.mac)) throw new Error(`bad mac ${ident.mac}`);
     }),
-  },
-  {
-    name: 'file-name guard',
-    property: fc.property(nameish, (name) => {
+  ),
+  target('file-name guard', fc.property(nameish, (name) => {
       const check = checkFileName(name);
       // Sub-folders are the route's business; the guard owns escaping the root and control bytes.
       const escapes = name.startsWith('/') || name.includes('\\') || name.split('/').includes('..') || /[\u0000-\u001f\u007f-\u009f]/u.test(name);
@@ -101,19 +107,15 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         throw new Error(`guard let ${JSON.stringify(name)} through`);
       }
     }),
-  },
-  {
-    name: 'MAC parsing',
-    property: fc.property(fc.oneof(fc.string(), macText), (text) => {
+  ),
+  target('MAC parsing', fc.property(fc.oneof(fc.string(), macText), (text) => {
       const mac = tryParseMac(text);
       if (mac === null) return;
       if (!/^[0-9a-f]{12}$/.test(mac)) throw new Error(`bad canonical form ${mac}`);
       if (tryParseMac(formatMac(mac)) !== mac || tryParseMac(formatMac(mac, { separator: '-', upper: true })) !== mac) throw new Error('format does not parse back');
     }),
-  },
-  {
-    name: 'CSV import rows',
-    property: fc.property(
+  ),
+  target('CSV import rows', fc.property(
       fc.oneof(
         fc.string({ maxLength: 400 }),
         fc.array(fc.array(fc.oneof(fc.string({ maxLength: 12 }), macText, fc.constantFrom('user', 'device', 'HQ', '"', ',', '\n')), { maxLength: 7 }), { maxLength: 6 }).map(
@@ -126,20 +128,16 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         if (parsed.rows.length > 0 && parsed.problems.length > 0) throw new Error('rows and problems at once');
       },
     ),
-  },
-  {
-    name: 'network map CSV',
-    property: fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.array(fc.array(fc.string({ maxLength: 10 }), { maxLength: 6 }), { maxLength: 6 }).map((r) => `kind,chassisId,portId,locationId\n${r.map((c) => c.join(',')).join('\n')}`)), (text) => {
+  ),
+  target('network map CSV', fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.array(fc.array(fc.string({ maxLength: 10 }), { maxLength: 6 }), { maxLength: 6 }).map((r) => `kind,chassisId,portId,locationId\n${r.map((c) => c.join(',')).join('\n')}`)), (text) => {
       try {
         parseNetworkMapCsv(text);
       } catch (err) {
         if (!allowedRefusal(err)) throw err;
       }
     }),
-  },
-  {
-    name: 'lldpcli JSON',
-    property: fc.property(
+  ),
+  target('lldpcli JSON', fc.property(
       fc.oneof(
         fc.string({ maxLength: 300 }),
         fc.json({ maxDepth: 5 }),
@@ -155,10 +153,8 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         }
       },
     ),
-  },
-  {
-    name: 'action-URL event and query',
-    property: fc.property(
+  ),
+  target('action-URL event and query', fc.property(
       fc.oneof(fc.string(), fc.constantFrom('regon', 'RegOff', 'regfailed', 'bootcompleted', 'ipchange')),
       fc.record({ rev: fc.string(), ip: fc.string(), firmware: fc.string(), code: fc.string(), registrar: fc.string() }, { requiredKeys: [] }),
       (name, query) => {
@@ -166,10 +162,8 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         if (kind !== null) phoneEventPatch(kind, query);
       },
     ),
-  },
-  {
-    name: 'HTTP Authorization header',
-    property: fc.property(
+  ),
+  target('HTTP Authorization header', fc.property(
       fc.option(
         fc.oneof(
           fc.string(),
@@ -185,5 +179,5 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
         if (parsed === undefined) throw new Error('no verdict');
       },
     ),
-  },
+  ),
 ];
