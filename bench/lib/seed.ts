@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateSecret } from '../../server/domain/extension.ts';
@@ -130,7 +130,7 @@ export function seedDataDirCached(dataDir: string, count: number, booted = 0): S
   const cache = path.join(tmpdir(), `deskprov-bench-seed-${count}-${booted}-${catalog.revision.slice(0, 12)}`);
   const record = path.join(cache, 'seeded.json');
   if (process.env.BENCH_FRESH_SEED !== '1' && existsSync(record)) {
-    copyFileSync(path.join(cache, 'deskprov.db'), path.join(dataDir, 'deskprov.db'));
+    for (const name of readdirSync(cache)) if (name !== 'seeded.json') copyFileSync(path.join(cache, name), path.join(dataDir, name));
     const saved = JSON.parse(readFileSync(record, 'utf8')) as Omit<Seeded, 'catalog' | 'devices' | 'dataDir'> & {
       devices: Array<{ mac: string; model: string; secret?: string }>;
     };
@@ -140,7 +140,8 @@ export function seedDataDirCached(dataDir: string, count: number, booted = 0): S
   const seeded = seedDataDir(dataDir, count, booted);
   rmSync(cache, { recursive: true, force: true });
   mkdirSync(cache, { recursive: true });
-  copyFileSync(path.join(dataDir, 'deskprov.db'), path.join(cache, 'deskprov.db'));
+  // The database and the key its secrets are sealed with (and anything else the store keeps there).
+  for (const name of readdirSync(dataDir)) copyFileSync(path.join(dataDir, name), path.join(cache, name));
   const { catalog: _catalog, dataDir: _dir, ...rest } = seeded;
   writeFileSync(record, JSON.stringify({ ...rest, devices: seeded.devices.map((d) => ({ mac: d.mac, model: d.model.id, ...(d.secret === undefined ? {} : { secret: d.secret }) })) }));
   return seeded;
