@@ -13,6 +13,8 @@ export default defineConfig({
       provider: 'v8',
       include: ['server/**/*.ts', 'agent/**/*.ts', 'templates/**/*.ts'],
       reporter: ['text-summary'],
+      // Print the figures even when a test fails, so a red run still shows where coverage stands.
+      reportOnFailure: true,
       thresholds: { lines: 80, functions: 80, branches: 70, statements: 80 },
     },
   },
