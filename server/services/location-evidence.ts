@@ -83,6 +83,9 @@ export function createLocationEvidence(ctx: ServiceContext, e911: E911Repository
     /** How long each source's evidence counts (the sweep looks for evidence that just aged out). */
     maxAgeMs,
 
+    /** True when the device's agent has reported network evidence. */
+    hasAgentEvidence: (deviceId: string): boolean => e911.getDeviceState(deviceId)?.lastReport?.network !== undefined,
+
     /** The network map, for callers re-resolving many devices at once. */
     mapEntries: (): NetworkMapEntry[] => e911.allMapEntries(),
 

@@ -117,8 +117,15 @@ export function createSwitchService(
           observedAt: at,
         });
       }
-      const before = repo.sightingsOfSwitch(sw.id).map((s) => s.deviceId);
+      const before = new Map(repo.sightingsOfSwitch(sw.id).map((s) => [s.deviceId, JSON.stringify(s.network)]));
       repo.replaceSightings(sw.id, sightings);
+      // Only devices that appeared, left or changed port can resolve differently, and those with
+      // agent evidence too: a fresher sighting of the same port can now outrank the agent's.
+      const changed = new Set(before.keys());
+      for (const s of sightings) {
+        if (before.get(s.deviceId) === JSON.stringify(s.network) && !evidence.hasAgentEvidence(s.deviceId)) changed.delete(s.deviceId);
+        else changed.add(s.deviceId);
+      }
       if (result.chassisId !== null && result.chassisId.value !== current.chassisId?.value) {
         repo.update({ ...current, chassisId: result.chassisId, updatedAt: at });
       }
@@ -134,7 +141,7 @@ export function createSwitchService(
         uplinks: result.uplinks.map(({ portId, reason, macs }) => ({ portId, reason, macs })),
       });
       if (previous?.error != null) audit(ctx, SYSTEM, 'switch.poll.recovered', { type: 'switch', id: sw.id }, previous.error, null);
-      const moved = relocateAll([...before, ...sightings.map((s) => s.deviceId)]);
+      const moved = relocateAll(changed);
       return { ok: true, error: null, macsSeen: result.sightings.length, phonesLocated: sightings.length, moved };
     });
   }

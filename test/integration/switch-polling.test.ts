@@ -129,6 +129,24 @@ describe('polling switches for phone ports', () => {
     expect(locationAudits().length).toBe(before + 1);
   });
 
+  it('lets the fresher of agent and switch evidence win, in both directions', async () => {
+    const sw = await addSwitch({ version: '2c', community: COMMUNITY });
+    await ok('POST', `/switches/${sw.id}/poll`);
+    const { token } = await ok('POST', `/devices/${PHONE_A}/agent-token`);
+    const lldp = { chassisId: { type: 'mac', value: CHASSIS }, portId: { type: 'ifname', value: 'Gi1/0/2' } };
+    const { port: httpPort } = api.app.server.address() as { port: number };
+    const report = await fetch(`http://127.0.0.1:${httpPort}/api/v1/agent/reports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'r1', at: new Date().toISOString(), network: { lldp } }),
+    });
+    expect(report.status).toBe(202);
+    expect((await ok('GET', `/devices/${PHONE_A}/status`)).location).toMatchObject({ id: desks['Gi1/0/2'], locatedBy: { source: 'agent' } });
+    // The switch still sees the phone on Gi1/0/1; its newer sighting now outranks the agent's.
+    expect((await ok('POST', `/switches/${sw.id}/poll`)).moved).toEqual(['001565aabb01']);
+    expect((await ok('GET', `/devices/${PHONE_A}/status`)).location).toMatchObject({ id: desks['Gi1/0/1'], locatedBy: { source: 'snmp' } });
+  });
+
   it('alerts while a phone sits on a port the map does not place, until that port is mapped', async () => {
     const sw = await addSwitch({ version: '2c', community: COMMUNITY });
     await ok('POST', `/switches/${sw.id}/poll`);
