@@ -151,7 +151,7 @@ export function createSwitchService(
     const error =
       err instanceof SwitchPollError
         ? { code: err.code, message: err.message }
-        : { code: 'SWITCH_BAD_RESPONSE', message: 'the switch sent something the poller could not read' };
+        : { code: 'SWITCH_BAD_RESPONSE', message: 'the walk could not be read or stored' };
     store.transaction(() => {
       if (repo.get(sw.id) === undefined) return;
       const at = ctx.now().toISOString();
