@@ -97,4 +97,11 @@ describe('profile preview', () => {
     const asInstaller = await server.api('POST', '/profiles/preview', { model: 'snom/d385', siteId: ids.siteId, settings: {} }, { authorization: `Bearer ${token.body.token}` });
     expect(asInstaller.status).toBe(403);
   });
+
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await server.api('GET', '/openapi.json')).body;
+    const op = doc.paths['/api/v1/profiles/preview'].post;
+    expect(op.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['settings', 'model', 'siteId']));
+    expect(op.responses['200'].content['application/json'].schema.properties.files).toBeDefined();
+  });
 });
