@@ -74,6 +74,9 @@ async function startOurs(dataDir: string, firmwareDir: string, logFile: string):
   };
 }
 
+/** Transfers cut at the bound stay open on the server until its retries run out (5 × 1 s). */
+const drain = () => new Promise((resolve) => setTimeout(resolve, 8_000));
+
 async function run(server: string, port: number, devices: SeededDevice[], blksize: number, expected: Map<string, string>, block: number): Promise<RunResult> {
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -136,6 +139,7 @@ try {
       }),
     );
     for (const blksize of [512, 1428]) {
+      await drain();
       rows.push(await run('deskprov', ours.port, seeded.devices, blksize, expected, blksize === 512 ? 100 : 110));
       process.stderr.write(`deskprov blksize ${blksize} done\n`);
     }
@@ -145,6 +149,7 @@ try {
   const ref = await startInTftpd({ root: refRoot, port: await freePort() });
   try {
     for (const blksize of [512, 1428]) {
+      await drain();
       rows.push(await run('in.tftpd (tftp-hpa)', ref.port, seeded.devices, blksize, expected, blksize === 512 ? 120 : 130));
       process.stderr.write(`in.tftpd blksize ${blksize} done\n`);
     }
@@ -194,12 +199,14 @@ async function fetchBody(port: number, localAddress: string, file: string): Prom
       const a = Buffer.alloc(4);
       a.writeUInt16BE(4, 0);
       a.writeUInt16BE(msg.readUInt16BE(2), 2);
-      socket.send(a, rinfo.port, '127.0.0.1');
-      if (data.length < 512) {
+      const last = data.length < 512;
+      // The last ACK must leave before the socket closes, or the server keeps the transfer open.
+      socket.send(a, rinfo.port, '127.0.0.1', () => {
+        if (!last) return;
         clearTimeout(timer);
         socket.close();
         resolve(Buffer.concat(parts));
-      }
+      });
     });
     socket.bind({ address: localAddress, port: 0 }, () => socket.send(Buffer.from(`\0\x01${file}\0octet\0`, 'binary'), port, '127.0.0.1'));
   });
