@@ -8,6 +8,7 @@ import { importCommand, ImportRejected } from './commands/import.ts';
 import { keysCommand } from './commands/keys.ts';
 import { numbersCommand } from './commands/numbers.ts';
 import { profilesCommand } from './commands/profiles.ts';
+import { rolloutsCommand } from './commands/rollouts.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sitesCommand } from './commands/sites.ts';
 import { switchesCommand } from './commands/switches.ts';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   tokensCommand(program, io);
   importCommand(program, io);
   switchesCommand(program, io);
+  rolloutsCommand(program, io);
   backupCommands(program, io);
   keysCommand(program, io);
   // exitOverride and output settings are not inherited by subcommands added before them.
