@@ -102,7 +102,7 @@ describe('rollout steps', () => {
 
 describe('firmware choice', () => {
   const state = { ...START, ring: 1 };
-  it.each([
+  it.each<[number, string | null, boolean, string | null, string]>([
     [0, '1.0', true, '2.0', 'open ring inside the window: the next hop'],
     [1, '2.0', true, '3.0', 'second hop after the first was installed'],
     [1, '3.0', true, null, 'at the target: nothing'],
