@@ -7,6 +7,7 @@ import { devicePage } from './pages/device.js';
 import { profilesPage } from './pages/profiles.js';
 import { profileEditorPage } from './pages/profile-editor.js';
 import { locationsPage } from './pages/locations.js';
+import { rolloutsPage } from './pages/rollouts.js';
 
 /** Hash routes: `#/<section>/<id>`; a page returns an optional stop function (timers, streams). */
 const ROUTES = {
@@ -15,6 +16,7 @@ const ROUTES = {
   device: (id) => (id ? devicePage : null),
   profiles: (id) => (id ? profileEditorPage : profilesPage),
   locations: () => locationsPage,
+  rollouts: () => rolloutsPage,
 };
 
 const NAV = [
@@ -22,6 +24,7 @@ const NAV = [
   ['discovered', 'Discovered'],
   ['profiles', 'Profiles'],
   ['locations', 'Locations'],
+  ['rollouts', 'Firmware'],
 ];
 
 const main = () => document.getElementById('main');
