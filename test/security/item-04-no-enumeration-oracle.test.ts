@@ -92,6 +92,9 @@ describe('item 4: no enumeration oracle', () => {
     expect(Math.abs(z)).toBeLessThan(3.9);
     expect(gap).toBeLessThan(Math.max(0.5, 0.1 * median(unknown)));
 
+    // Every refusal is held to the floor (8 ms after arrival), whatever work it took: no fast path.
+    expect(Math.min(...known, ...unknown)).toBeGreaterThanOrEqual(8);
+
     // The same test does tell apart answers that differ: a served shared file against a refusal.
     const served: number[] = [];
     for (let i = 0; i < 200; i++) {
