@@ -175,9 +175,7 @@ export function createFirmwareRollouts(ctx: ServiceContext, deps: FirmwareRollou
       }
     }
     const current = repo.forSiteModel(input.siteId, input.model);
-    if (current !== undefined && current.status !== 'completed') {
-      throw appError('CONFLICT', `rollout ${current.id} of ${input.model} at this site is still ${current.status}`);
-    }
+    if (current?.status === 'active') throw appError('CONFLICT', `rollout ${current.id} of ${input.model} at this site is still active`);
     return { model, path, timezone: site.timezone };
   }
 
@@ -208,8 +206,11 @@ export function createFirmwareRollouts(ctx: ServiceContext, deps: FirmwareRollou
       };
       store.transaction(() => {
         // The race with another create for the same site and model is settled inside the write lock.
+        // A halted rollout may be superseded (the newest rollout of a site and model is the one
+        // that applies); an active one must be halted first.
         const current = repo.forSiteModel(input.siteId, input.model);
-        if (current !== undefined && current.status !== 'completed') throw appError('CONFLICT', `rollout ${current.id} is still ${current.status}`);
+        if (current?.status === 'active') throw appError('CONFLICT', `rollout ${current.id} is still active`);
+        if (current?.status === 'halted') repo.clearAlerts('ROLLOUT_HALTED', current.id, at);
         repo.insert(rollout);
         for (const device of devices) repo.upsertDevice(memberRow(rollout, device, at));
         audit(ctx, actor, 'rollout.create', { type: 'rollout', id: rollout.id }, null, publicRollout(rollout));
@@ -218,13 +219,17 @@ export function createFirmwareRollouts(ctx: ServiceContext, deps: FirmwareRollou
       return service.get(rollout.id);
     },
 
-    list(filter: { siteId?: string; status?: string } = {}): RolloutView[] {
-      return repo.list(filter).map(publicRollout);
+    /** Rollouts newest first; a site-scoped token sees its own site's only. */
+    list(actor: Principal, filter: { siteId?: string; status?: string } = {}): RolloutView[] {
+      if (actor.siteId !== null) checkSiteScope(actor, filter.siteId ?? actor.siteId);
+      const scoped = actor.siteId === null ? filter : { ...filter, siteId: actor.siteId };
+      return repo.list(scoped).map(publicRollout);
     },
 
     /** One rollout with every device's ring and progress. */
-    get(id: string): RolloutView {
+    get(id: string, actor: Principal = SYSTEM): RolloutView {
       const r = mustRollout(id);
+      checkSiteScope(actor, r.siteId);
       const plan = planOf(r);
       const now = ctx.now();
       const devices = repo.devices(r.id).flatMap((row) => {

@@ -240,10 +240,35 @@ describe('firmware rollouts', () => {
     expect((await server.api('GET', '/firmware-alerts')).body.items).toEqual([]);
   });
 
-  it('refuses a second rollout for the same site and model while one is running, and bad rings', async () => {
-    expect((await rollout({})).status).toBe(201);
+  it('refuses a second rollout for the same site and model while one is active, and bad rings; a halted one may be superseded', async () => {
+    const first = await rollout({});
+    expect(first.status).toBe(201);
     expect((await rollout({})).status).toBe(409);
     const bad = await rollout({ rings: [{ name: 'canary', devices: 1 }] });
     expect(bad.status).toBe(422);
+    expect((await server.api('POST', `/rollouts/${first.body.id}/halt`, { reason: 'wrong image' })).body.status).toBe('halted');
+    const second = await rollout({ targetVersion: MID, file: `T54W-${MID}.rom` });
+    expect(second.status).toBe(201);
+    expect((await server.api('GET', '/firmware-alerts')).body.items).toEqual([]);
+    const [phone] = await phones(1);
+    expect(phone!.firmwareUrl).toBe(`${server.root}firmware/yealink/T54W-${MID}.rom`);
+  });
+
+  it('shows a site-scoped installer its own site’s rollouts only', async () => {
+    const created = await rollout({});
+    const other = await server.api('POST', '/sites', {
+      name: 'Branch',
+      timezone: 'UTC',
+      networks: ['10.9.0.0/16'],
+      extensionRange: { first: 5000, last: 5099 },
+      registrar: { host: 'pbx.example.com' },
+    });
+    const own = (await server.api('POST', '/tokens', { name: 'HQ installer', role: 'installer', siteId: ids.siteId })).body.token as string;
+    const foreign = (await server.api('POST', '/tokens', { name: 'Branch installer', role: 'installer', siteId: other.body.id })).body.token as string;
+    const as = (token: string, path: string) => server.api('GET', path, undefined, { authorization: `Bearer ${token}` });
+    expect((await as(own, '/rollouts')).body.items.map((r: { id: string }) => r.id)).toEqual([created.body.id]);
+    expect((await as(foreign, '/rollouts')).body.items).toEqual([]);
+    expect((await as(foreign, `/rollouts/${created.body.id}`)).status).toBe(403);
+    expect((await server.api('POST', `/rollouts/${created.body.id}/halt`, {}, { authorization: `Bearer ${own}` })).status).toBe(403);
   });
 });

@@ -38,14 +38,14 @@ export const rolloutRoutes: FastifyPluginAsyncTypebox<RolloutRouteOptions> = asy
     { config: { minRole: 'installer' }, schema: { tags, querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(RolloutView) }), ...errors(400, 401, 403) } } },
     async (request) => {
       const { siteId, status } = request.query;
-      return { items: rollouts.list({ ...(siteId === undefined ? {} : { siteId }), ...(status === undefined ? {} : { status }) }) };
+      return { items: rollouts.list(actorOf(request), { ...(siteId === undefined ? {} : { siteId }), ...(status === undefined ? {} : { status }) }) };
     },
   );
 
   app.get(
     '/rollouts/:id',
     { config: { minRole: 'installer' }, schema: { tags, params: IdParams, response: { 200: RolloutView, ...errors(401, 403, 404) } } },
-    async (request) => rollouts.get(request.params.id),
+    async (request) => rollouts.get(request.params.id, actorOf(request)),
   );
 
   app.post(
