@@ -25,10 +25,18 @@ export interface LoopInput {
  * installer sees where a phone is stuck without reading logs.
  */
 export function closedLoop(input: LoopInput): LoopStep[] {
-  const served: LoopStep =
-    input.served?.file == null
-      ? { step: 'served', state: 'pending', reason: 'the phone has not fetched its configuration yet' }
-      : { step: 'served', state: 'ok', reason: null };
+  let served: LoopStep;
+  if (input.served?.file == null) {
+    served = { step: 'served', state: 'pending', reason: 'the phone has not fetched its configuration yet' };
+  } else if (input.served.revision !== null && input.served.revision < input.configRevision) {
+    served = {
+      step: 'served',
+      state: 'pending',
+      reason: `revision ${input.served.revision} was served; the current one is ${input.configRevision}, which the phone has not fetched yet`,
+    };
+  } else {
+    served = { step: 'served', state: 'ok', reason: null };
+  }
 
   let applied: LoopStep;
   if (input.appliedRevision === null) {

@@ -29,9 +29,34 @@ export const PHONE_EVENT_NAMES: Readonly<Record<string, PhoneEventKind>> = {
   ipchange: 'ipChange',
 };
 
-/** The event kind of a vendor event name (case-insensitive), or null when deskprov ignores it. */
-export function phoneEventKind(name: string): PhoneEventKind | null {
-  return PHONE_EVENT_NAMES[name.toLowerCase()] ?? null;
+/**
+ * The event kind of a vendor event name (case-insensitive), or null when deskprov ignores it.
+ * Aastra/Mitel's `registration` event names no outcome; its `code` (`$$REGISTRATIONCODE$$`, a
+ * SIP status) does: 2xx registered, anything else failed.
+ */
+export function phoneEventKind(name: string, q: PhoneEventQuery = {}): PhoneEventKind | null {
+  const lower = name.toLowerCase();
+  if (lower === 'registration') {
+    if (q.code === undefined || !/^\d{3}$/.test(q.code)) return null;
+    return q.code.startsWith('2') ? 'registered' : 'registerFailed';
+  }
+  return PHONE_EVENT_NAMES[lower] ?? null;
+}
+
+/**
+ * The event name and MAC of a Poly telNotification document (VENDORS.md §2 "Events":
+ * `<PolycomIPPhone><…Event><MACAddress>…`). A line registration event counts as `registered`
+ * unless its state says unregistered; other Poly events (calls, hook) are taken and ignored.
+ * Read with patterns, not a parser: only two element names matter and no entity is expanded.
+ */
+export function polyEvent(xml: string): { event: string; mac?: string } | null {
+  if (!/<PolycomIPPhone[\s>]/.test(xml)) return null;
+  const mac = /<MACAddress>\s*([0-9A-Fa-f:.-]{12,17})\s*<\/MACAddress>/.exec(xml)?.[1];
+  const withMac = (event: string) => (mac === undefined ? { event } : { event, mac });
+  const registration = /<(LineRegistrationEvent|RegistrationEvent)[\s>]([\s\S]*?)<\/\1>/.exec(xml);
+  if (registration === null) return withMac('poly_other');
+  const state = /<(?:LineState|RegistrationState|State)>\s*([A-Za-z]+)/.exec(registration[2] ?? '')?.[1]?.toLowerCase();
+  return withMac(state !== undefined && /^(unregistered|failed|inactive)$/.test(state) ? 'unregistered' : 'registered');
 }
 
 /** URL query values an action URL may carry (the rendered config fills them with vendor variables). */

@@ -1,3 +1,4 @@
+import { phoneEventKind } from '../domain/phone-events.ts';
 import { appError } from '../errors.ts';
 import type {
   CanonicalSettings,
@@ -98,9 +99,17 @@ export function fileOfKind(
   return model.files.find((f) => f.kind === kind && (template === undefined || f.template === template));
 }
 
-/** `<eventUrl>?<query>`: the status endpoint with a vendor's own variables in the query. */
+/**
+ * `<eventUrl>?<query>`: the status endpoint with a vendor's own variables in the query. A device
+ * file's setup-completed URL also carries its config revision (`rev=`), which the phone echoes
+ * back as the applied revision (issue P5 §6). Only there: the server reads it from setup events
+ * alone, and Aastra caps an action URI at 128 characters (VENDORS.md §9).
+ */
 export function eventUrl(settings: CanonicalSettings, query: string): string {
-  return `${settings.status.eventUrl}?${query}`;
+  const name = /(?:^|&)event=([^&]*)/.exec(query)?.[1];
+  const isSetup = name !== undefined && phoneEventKind(name) === 'setupCompleted';
+  const rev = settings.status.revision === undefined || !isSetup ? '' : `&rev=${encodeURIComponent(settings.status.revision)}`;
+  return `${settings.status.eventUrl}?${query}${rev}`;
 }
 
 /** Host part of the provisioning URL, for vendors that take host and path apart. */

@@ -18,8 +18,9 @@ import type {
 
 /**
  * Path of the status endpoint phones' action/event URLs point at (below the public URL). Phones
- * cannot send headers on action URLs, so the device's agent token, when the config carries one,
- * is the next path segment (`api/v1/events/<token>`); dialects append their `?event=…` query.
+ * cannot send headers on action URLs, so the device's event key (provisioning/event-key.ts), or
+ * else its agent token, is the next path segment (`api/v1/events/<key>`); dialects append their
+ * `?event=…` query (dialect-kit.ts `eventUrl`), which the route `/api/v1/events/:key` reads.
  */
 export const STATUS_EVENT_PATH = 'api/v1/events';
 
@@ -59,6 +60,10 @@ export interface ResolveInput {
   /** Per-device HTTP credentials to hand out, when the pipeline decided to. */
   credentials?: { username: string; password: string };
   agentToken?: string;
+  /** The device's event key for its event URLs (a secret); absent when secrets are withheld. */
+  eventKey?: string;
+  /** The device's config revision, carried in its setup-completed event URL (`rev=`). */
+  configRevision?: number;
 }
 
 /** Settings a fresh install gives every phone before any profile says otherwise. */
@@ -122,6 +127,17 @@ function keysFor(model: ModelProfile, keys: readonly LineKey[] | undefined): Lin
   return (keys ?? []).filter((key) => key.index >= 1 && key.index <= model.keys).map((key) => ({ ...key }));
 }
 
+/** The event URL with the device's key (event key first, else agent token) and its revision. */
+function statusOf(input: ResolveInput): CanonicalSettings['status'] {
+  const key = input.eventKey ?? input.agentToken;
+  const status: CanonicalSettings['status'] = {
+    eventUrl: key === undefined ? `${input.publicUrl}${STATUS_EVENT_PATH}` : `${input.publicUrl}${STATUS_EVENT_PATH}/${encodeURIComponent(key)}`,
+  };
+  if (input.eventKey !== undefined) status.key = input.eventKey;
+  if (input.configRevision !== undefined) status.revision = String(input.configRevision);
+  return status;
+}
+
 /** The canonical settings tree for one device. */
 export function resolveSettings(input: ResolveInput): CanonicalSettings {
   const { model, publicUrl } = input;
@@ -133,12 +149,7 @@ export function resolveSettings(input: ResolveInput): CanonicalSettings {
       timezone: merged.time?.timezone ?? input.site.timezone,
     },
     provisioning: { url: publicUrl },
-    status: {
-      eventUrl:
-        input.agentToken === undefined
-          ? `${publicUrl}${STATUS_EVENT_PATH}`
-          : `${publicUrl}${STATUS_EVENT_PATH}/${encodeURIComponent(input.agentToken)}`,
-    },
+    status: statusOf(input),
     network: { lldp: merged.network?.lldp ?? DEFAULT_SETTINGS.lldp },
     keys: keysFor(model, merged.keys),
     raw: { ...merged.raw?.[model.dialect] },

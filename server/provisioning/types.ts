@@ -102,8 +102,12 @@ export interface CanonicalSettings {
     credentials?: { username: string; password: string };
   };
   firmware?: { url: string; version: string };
-  /** Where phones send their action/event URLs (our status endpoint), without query. */
-  status: { eventUrl: string };
+  /**
+   * Where phones send their action/event URLs (our status endpoint), without query. `key` is the
+   * device's event key inside `eventUrl` (a secret); `revision` the config revision the device
+   * file carries, which the phone's setup-completed event echoes back as `rev`.
+   */
+  status: { eventUrl: string; key?: string; revision?: string };
   network: { lldp: boolean; vlan?: number };
   keys: LineKey[];
   /** The company directory's URL for this vendor, when one is published. */

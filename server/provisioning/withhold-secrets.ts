@@ -24,16 +24,21 @@ function mapSecrets(settings: CanonicalSettings, map: SecretMap): CanonicalSetti
   const token = settings.agentToken;
   if (token !== undefined && map(token) !== '') out.agentToken = map(token);
   else delete out.agentToken;
-  if (token !== undefined && token !== '') {
-    // The event URL carries the token as a path segment (resolve-settings.ts STATUS_EVENT_PATH).
-    const segment = `/${encodeURIComponent(token)}`;
-    const replacement = map(token) === '' ? '' : `/${map(token)}`;
-    out.status = { eventUrl: settings.status.eventUrl.split(segment).join(replacement) };
+  // The event URL carries the event key (or else the agent token) as a path segment
+  // (resolve-settings.ts STATUS_EVENT_PATH); withheld, the URL names no device and is refused.
+  const { key, ...status } = settings.status;
+  let eventUrl = status.eventUrl;
+  for (const secret of [key, token]) {
+    if (secret === undefined || secret === '') continue;
+    const replacement = map(secret) === '' ? '' : `/${map(secret)}`;
+    eventUrl = eventUrl.split(`/${encodeURIComponent(secret)}`).join(replacement);
   }
+  out.status = { ...status, eventUrl };
+  if (key !== undefined && map(key) !== '') out.status.key = map(key);
   return out;
 }
 
-/** A copy with every secret removed: SIP passwords blank, no HTTP credentials, no agent token. */
+/** A copy with every secret removed: SIP passwords blank, no HTTP credentials, agent token or event key. */
 export function withholdSecrets(settings: CanonicalSettings): CanonicalSettings {
   return mapSecrets(settings, () => '');
 }

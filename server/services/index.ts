@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { Catalog, ModelProfile } from '../provisioning/types.ts';
 import type { AuditFilter, Page } from '../store/repositories.ts';
 import { sqliteE911 } from '../store/e911-repo.ts';
+import { sqlitePhoneRepo } from '../store/phone-read-repo.ts';
 import { sqliteSwitches } from '../store/switch-repo.ts';
 import { createSnmpWalker } from '../location/snmp-walker.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
@@ -10,6 +11,7 @@ import { listing, type ServiceContext } from './context.ts';
 import { createBlastRadius } from './blast-radius.ts';
 import { createDeviceService } from './device-service.ts';
 import { createE911Service, type E911Options } from './e911.ts';
+import { createEventAuth } from './event-auth.ts';
 import { createExtensionService } from './extension-service.ts';
 import { createImportService } from './import-service.ts';
 import { createLocationEvidence, type LocationEvidenceOptions } from './location-evidence.ts';
@@ -50,6 +52,7 @@ export function createServices(deps: ServiceDeps) {
   const e911Repo = sqliteE911(deps.db);
   const switchRepo = sqliteSwitches(deps.db);
   const evidence = createLocationEvidence(ctx, e911Repo, switchRepo, deps.location?.evidence);
+  const tokens = createTokenService(ctx);
   return {
     sites: createSiteService(ctx),
     users,
@@ -59,7 +62,8 @@ export function createServices(deps: ServiceDeps) {
     profiles,
     profilePreview: createProfilePreview(ctx, profiles),
     blastRadius: createBlastRadius(ctx),
-    tokens: createTokenService(ctx),
+    tokens,
+    eventAuth: createEventAuth(ctx.store, sqlitePhoneRepo(deps.db), tokens.verifyDevice),
     retention: createRetentionService(ctx),
     import: createImportService(ctx, users, devices),
     e911: createE911Service(ctx, e911Repo, { ...deps.e911, networkEvidence: evidence.networkFor, extraAlerts: evidence.alertsFor, locatedBy: evidence.locatedByFor }),

@@ -4,6 +4,7 @@ import type { DigestConfig } from '../domain/digest-auth.ts';
 import type { AccessVerdict } from '../domain/phone-access.ts';
 import type { Site } from '../domain/site.ts';
 import { networkGuard, type NetworkGuard } from '../domain/site-network-guard.ts';
+import { eventKeyFor } from '../provisioning/event-key.ts';
 import { checkFileName } from '../provisioning/file-name-guard.ts';
 import { identify, macsAgree } from '../provisioning/identify.ts';
 import { inputRevision } from '../provisioning/input-revision.ts';
@@ -330,7 +331,9 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
         profileChain: context.profileChain,
         lines: context.lines,
         publicUrl: deps.publicUrl(),
-        ...(credentials === undefined ? {} : { credentials }),
+        configRevision: device.configRevision,
+        // The event key derives from the credentials, so a file without them has no key either.
+        ...(credentials === undefined ? {} : { credentials, eventKey: eventKeyFor(device.mac, credentials.password) }),
       }),
       deps.firmwareFor?.(device, model, firmware),
     );

@@ -62,6 +62,22 @@ export function createProfileService(ctx: ServiceContext) {
     checkNoCycle(id, parentId, (p) => store.profiles.get(p)?.parentId ?? null);
   }
 
+  /** The profile and every profile below it (children point at their parent). */
+  function withDescendants(id: string): string[] {
+    const all = store.profiles.list({ limit: Number.MAX_SAFE_INTEGER, offset: 0 }).items;
+    const reached = new Set([id]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const p of all) {
+        if (p.parentId !== null && reached.has(p.parentId) && !reached.has(p.id)) {
+          reached.add(p.id);
+          grew = true;
+        }
+      }
+    }
+    return [...reached];
+  }
+
   /** Optimistic concurrency: the caller's If-Match revision must be the stored one. */
   function checkRevision(profile: Profile, expected: number | 'any' | null): void {
     if (expected === null) {
@@ -142,6 +158,11 @@ export function createProfileService(ctx: ServiceContext) {
         const { before, after } = planUpdate(id, expected, patch, replace);
         store.profiles.update(after);
         audit(ctx, actor, 'profile.update', { type: 'profile', id }, before, after);
+        // A settings change is a new config for every device under the profile: their config
+        // revision moves ahead of what they applied until they fetch and report it (issue P5 §6).
+        if (JSON.stringify([before.parentId, before.settings]) !== JSON.stringify([after.parentId, after.settings])) {
+          store.devices.bumpConfigRevision(withDescendants(id), after.updatedAt);
+        }
         return after;
       });
     },

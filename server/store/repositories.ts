@@ -106,6 +106,8 @@ export interface DeviceRepository {
   /** Devices whose binding or restorable binding uses the extension. */
   usingExtension(number: number): Device[];
   usingProfile(profileId: string): number;
+  /** Moves the config revision of every device using one of the profiles one ahead; returns how many. */
+  bumpConfigRevision(profileIds: readonly string[], at: string): number;
 }
 
 export interface ProfileRepository {

@@ -27,7 +27,9 @@ const TRANSPORT = { udp: '1', tcp: '2', tls: '4' } as const;
 const EVENTS = [
   ['action uri startup', 'event=startup&ip=$$LOCALIP$$'],
   ['action uri registered', 'event=registered&user=$$SIPUSERNAME$$&ip=$$LOCALIP$$'],
-  ['action uri registration event', 'event=registration&state=$$REGISTRATIONSTATE$$&code=$$REGISTRATIONCODE$$'],
+  // The SIP code alone says the outcome (domain/phone-events.ts); `$$REGISTRATIONSTATE$$` would
+  // push the URI past the 128-character cap once it carries the device's event key.
+  ['action uri registration event', 'event=registration&code=$$REGISTRATIONCODE$$'],
 ] as const;
 
 /**

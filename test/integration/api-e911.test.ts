@@ -305,11 +305,11 @@ describe('phone action URLs', () => {
     expect(status.applied).toEqual({ revision: '9' });
   });
 
-  it('refuses an unknown key and writes nothing', async () => {
+  it('refuses an unknown key with the same 403 as another device\'s key, and writes nothing', async () => {
     await device(MAC_A);
     const before = contentDigest(api.db);
     const res = await event('dpa_not-a-real-key-0000', 'registered');
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(403);
     expect(contentDigest(api.db)).toBe(before);
   });
 });

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { AgentReport } from '../../domain/e911-evidence.ts';
 import { parseNetworkMapCsv } from '../../domain/network-map-csv.ts';
 import { tryParseMac } from '../../domain/mac-address.ts';
-import { phoneEventKind, phoneEventPatch } from '../../domain/phone-events.ts';
+import { phoneEventKind, phoneEventPatch, polyEvent } from '../../domain/phone-events.ts';
 import { PIDF_CONTENT_TYPE } from '../../domain/pidf-lo.ts';
 import { appError } from '../../errors.ts';
 import { pageFrom } from '../../services/context.ts';
@@ -25,6 +25,7 @@ import {
   NetworkMapImport,
   NetworkMapQuery,
   NetworkMapView,
+  PhoneEventKeyParams,
   PhoneEventParams,
   PhoneEventQuery,
   ReportAccepted,
@@ -37,10 +38,18 @@ const Pidf = Type.String({ description: 'application/pidf+xml (RFC 4119, RFC 513
 const REPORT_BODY_LIMIT = 64 * 1024;
 // A comment line this often keeps proxies and NAT from dropping an idle status stream.
 const STREAM_KEEPALIVE_MS = 15_000;
+// A Poly event document is well under 1 KiB (VENDORS.md §2 "Events").
+const EVENT_BODY_LIMIT = 16 * 1024;
+
+type PhoneEventQueryValue = Static<typeof PhoneEventQuery>;
 
 /** E911 locations, network map, agent reports, device status and alerts (issue P5). */
 export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { services }) => {
   const e911 = services.e911;
+  // Poly event documents arrive as XML; kept as text and read by domain/phone-events.ts.
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: EVENT_BODY_LIMIT }, (_request, body, done) =>
+    done(null, body),
+  );
 
   app.post(
     '/locations',
@@ -135,27 +144,48 @@ export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
   );
 
   // Action URLs of phones without an agent (VENDORS.md "Events"). The key in the path is the
-  // device's agent token, which the rendered config carries; phones cannot send headers here.
+  // device's event key (provisioning/event-key.ts) that the rendered config carries, or its agent
+  // token; phones cannot send headers here. Rendered configs use `/events/<key>?event=<name>`
+  // (dialect-kit.ts `eventUrl`); `/events/<key>/<name>` stays for agents and hand-made URLs.
+  // Every refusal is the same 403, so the endpoint tells no forged key from another device's.
   // logLevel warn keeps the key, which is in the URL, out of the request log.
+  const takeEvent = (key: string, event: string | undefined, query: PhoneEventQueryValue, ip: string): void => {
+    const device = services.eventAuth.verify(key);
+    const { mac, event: _event, ...values } = query;
+    if (device === null || (mac !== undefined && tryParseMac(mac) !== device.mac)) {
+      throw appError('FORBIDDEN', 'the event key is not valid for this device');
+    }
+    const kind = event === undefined ? null : phoneEventKind(event, values);
+    // Events deskprov does not use (off_hook, incoming_call, …) are taken and ignored.
+    // Any authenticated event says where the phone is: its source address is request evidence (docs/LOCATION.md).
+    services.switches.recordRequestSource(device.deviceId, ip);
+    if (kind !== null) e911.acceptPhoneEvent(device, phoneEventPatch(kind, values));
+  };
   for (const method of ['GET', 'POST'] as const) {
     app.route({
       method,
       url: '/events/:key/:event',
       config: { auth: 'none' },
       logLevel: 'warn',
-      schema: { tags, params: PhoneEventParams, querystring: PhoneEventQuery, response: { 204: Type.Null(), ...errors(400, 401, 403) } },
+      schema: { tags, params: PhoneEventParams, querystring: PhoneEventQuery, response: { 204: Type.Null(), ...errors(400, 403) } },
       handler: async (request, reply) => {
-        const device = services.tokens.verifyDevice(request.params.key);
-        if (device === null) throw appError('UNAUTHORIZED', 'the event key is unknown or revoked');
-        const { mac, ...query } = request.query;
-        if (mac !== undefined && tryParseMac(mac) !== device.mac) {
-          throw appError('FORBIDDEN', 'an event key may only report for its own device', { field: 'mac' });
-        }
-        const kind = phoneEventKind(request.params.event);
-        // Events deskprov does not use (off_hook, incoming_call, …) are taken and ignored.
-        // Any authenticated event says where the phone is: its source address is request evidence (docs/LOCATION.md).
-        services.switches.recordRequestSource(device.deviceId, request.ip);
-        if (kind !== null) e911.acceptPhoneEvent(device, phoneEventPatch(kind, query));
+        takeEvent(request.params.key, request.params.event, request.query, request.ip);
+        return reply.code(204).send(null);
+      },
+    });
+    app.route({
+      method,
+      url: '/events/:key',
+      config: { auth: 'none' },
+      logLevel: 'warn',
+      bodyLimit: EVENT_BODY_LIMIT,
+      schema: { tags, params: PhoneEventKeyParams, querystring: PhoneEventQuery, response: { 204: Type.Null(), ...errors(400, 403, 413) } },
+      handler: async (request, reply) => {
+        const { query } = request;
+        // Poly has no per-event URL: it POSTs an XML event document (VENDORS.md §2 "Events").
+        const poly = query.vendor === 'poly' && typeof request.body === 'string' ? polyEvent(request.body) : null;
+        const mac = query.mac ?? poly?.mac;
+        takeEvent(request.params.key, query.event ?? poly?.event, { ...query, ...(mac === undefined ? {} : { mac }) }, request.ip);
         return reply.code(204).send(null);
       },
     });

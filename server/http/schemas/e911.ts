@@ -225,8 +225,17 @@ export const PhoneEventParams = Type.Object(
   { additionalProperties: false },
 );
 
+/** `/events/:key`: the event name is in the query (`?event=`). */
+export const PhoneEventKeyParams = Type.Object(
+  { key: Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) },
+  { additionalProperties: false },
+);
+
 /** Values an action URL may carry; vendors add their own variables, which are ignored. */
 export const PhoneEventQuery = Type.Object({
+  event: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+  vendor: Type.Optional(Type.String({ maxLength: 16 })),
+  state: Type.Optional(Type.String({ maxLength: 32 })),
   mac: Type.Optional(Type.String({ maxLength: 17 })),
   rev: Type.Optional(Type.String({ maxLength: 64 })),
   ip: Type.Optional(Type.String({ maxLength: 64 })),

@@ -113,5 +113,11 @@ export function sqliteDevices(db: Database): DeviceRepository {
         { v: n },
       ),
     usingProfile: (id) => prepare(db, 'SELECT count(*) FROM devices WHERE profile_id = ?').pluck().get(id) as number,
+    bumpConfigRevision: (ids, at) =>
+      prepare(
+        db,
+        `UPDATE devices SET config_revision = config_revision + 1, updated_at = ?
+         WHERE profile_id IN (SELECT value FROM json_each(?))`,
+      ).run(at, JSON.stringify(ids)).changes,
   };
 }
