@@ -38,6 +38,16 @@ describe('closedLoop', () => {
     ]);
   });
 
+  it('keeps served pending while the phone has not fetched the current revision', () => {
+    const steps = closedLoop({ ...done, configRevision: 4 });
+    expect(steps[0]).toEqual({
+      step: 'served',
+      state: 'pending',
+      reason: 'revision 3 was served; the current one is 4, which the phone has not fetched yet',
+    });
+    expect(steps[1]).toEqual({ step: 'applied', state: 'pending', reason: 'the phone applied revision 3; the current one is 4' });
+  });
+
   it('keeps located pending while only the site default or stale evidence places the phone', () => {
     const steps = closedLoop({ ...done, alerts: [{ code: 'STALE_EVIDENCE', severity: 'alert', message: 'No network evidence for 400 s; the phone may have moved.' }] });
     expect(steps[3]).toEqual({ step: 'located', state: 'pending', reason: 'No network evidence for 400 s; the phone may have moved.' });

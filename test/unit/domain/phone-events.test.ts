@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phoneEventKind, phoneEventPatch } from '../../../server/domain/phone-events.ts';
+import { phoneEventKind, phoneEventPatch, polyEvent } from '../../../server/domain/phone-events.ts';
 
 describe('phone action-URL events', () => {
   it.each([
@@ -11,6 +11,25 @@ describe('phone action-URL events', () => {
     ['off_hook', null], ['incoming_call', null],
   ] as const)('maps vendor event %s to %s', (name, kind) => {
     expect(phoneEventKind(name)).toBe(kind);
+  });
+
+  it('reads the outcome of an Aastra registration event from its SIP code', () => {
+    expect(phoneEventKind('registration', { code: '200' })).toBe('registered');
+    expect(phoneEventKind('registration', { code: '403' })).toBe('registerFailed');
+    expect(phoneEventKind('registration', { code: '$$REGISTRATIONCODE$$' })).toBeNull();
+    expect(phoneEventKind('registration')).toBeNull();
+  });
+
+  it('reads a Poly line registration document and ignores its other events', () => {
+    const doc = (inner: string) => `<?xml version="1.0"?><PolycomIPPhone>${inner}</PolycomIPPhone>`;
+    expect(polyEvent(doc('<LineRegistrationEvent><MACAddress>64167f010203</MACAddress><LineState>Registered</LineState></LineRegistrationEvent>'))).toEqual({
+      event: 'registered',
+      mac: '64167f010203',
+    });
+    expect(polyEvent(doc('<LineRegistrationEvent><MACAddress>64167f010203</MACAddress><LineState>Unregistered</LineState></LineRegistrationEvent>'))?.event).toBe('unregistered');
+    expect(polyEvent(doc('<IncomingCallEvent><MACAddress>64167f010203</MACAddress></IncomingCallEvent>'))).toEqual({ event: 'poly_other', mac: '64167f010203' });
+    expect(phoneEventKind('poly_other')).toBeNull();
+    expect(polyEvent('<other/>')).toBeNull();
   });
 
   it('turns events into the report fields they change', () => {

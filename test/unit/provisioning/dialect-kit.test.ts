@@ -29,6 +29,15 @@ describe('dialect kit', () => {
     expect(splitUrl('h.example/p/')).toEqual({ scheme: 'http', hostPath: 'h.example/p/' });
   });
 
+  it('adds the config revision to setup events only', () => {
+    const settings = userDeviceSettings('snom');
+    settings.status = { ...settings.status, revision: '5' };
+    expect(eventUrl(settings, 'event=setup&mac=$mac')).toBe('http://prov.example.com/api/v1/phone-events?event=setup&mac=$mac&rev=5');
+    expect(eventUrl(settings, 'event=startup')).toBe('http://prov.example.com/api/v1/phone-events?event=startup&rev=5');
+    expect(eventUrl(settings, 'event=registered&mac=$mac')).toBe('http://prov.example.com/api/v1/phone-events?event=registered&mac=$mac');
+    expect(eventUrl(settings, 'vendor=poly')).toBe('http://prov.example.com/api/v1/phone-events?vendor=poly');
+  });
+
   it('answers NOT_FOUND for a template the dialect lacks, inherited names included', () => {
     const dialect = defineDialect('x', { only: () => textFile('x\n') });
     expect(dialect.templates).toEqual(['only']);

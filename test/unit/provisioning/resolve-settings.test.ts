@@ -89,6 +89,12 @@ describe('resolve settings', () => {
     expect(s.status.eventUrl).toBe('http://prov.example.com:8080/api/v1/events/tok');
   });
 
+  it('puts the device event key in the event URL in preference to the agent token, and carries the config revision', () => {
+    const s = resolveSettings(input({ agentToken: 'tok', eventKey: '0015651234abKEY', configRevision: 7 }));
+    expect(s.status).toEqual({ eventUrl: 'http://prov.example.com:8080/api/v1/events/0015651234abKEY', key: '0015651234abKEY', revision: '7' });
+    expect(s.agentToken).toBe('tok');
+  });
+
   it('takes port and transport from the site registrar unless a profile overrides them', () => {
     const s = resolveSettings(input({ site: { timezone: 'UTC', registrar: { host: 'pbx', port: 5080, transport: 'tcp' } } }));
     expect(s.lines[0]).toMatchObject({ port: 5080, transport: 'tcp' });

@@ -34,6 +34,16 @@ describe('withhold and mask secrets', () => {
     expect(settings.status.eventUrl).toBe('http://p/api/v1/events/agent-secret');
   });
 
+  it('takes the device event key out of the event URL when withholding and masks it in previews', () => {
+    const keyed: CanonicalSettings = {
+      ...settings,
+      status: { eventUrl: 'http://p/api/v1/events/001565aabbccKEYTAGKEYTAGKEYTAGKEYT', key: '001565aabbccKEYTAGKEYTAGKEYTAGKEYT', revision: '4' },
+    };
+    expect(withholdSecrets(keyed).status).toEqual({ eventUrl: 'http://p/api/v1/events', revision: '4' });
+    expect(maskSecrets(keyed).status).toEqual({ eventUrl: `http://p/api/v1/events/${MASK}`, key: MASK, revision: '4' });
+    expect(JSON.stringify(withholdSecrets(keyed))).not.toContain('KEYTAG');
+  });
+
   it('leaves an empty secret empty when masking', () => {
     const blank = { ...settings, lines: [{ ...settings.lines[0]!, secret: '' }] };
     const { agentToken: _unused, ...noToken } = blank;
