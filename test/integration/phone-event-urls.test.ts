@@ -257,3 +257,23 @@ describe('the closed loop over HTTP', () => {
     expect(s.loop[1]).toEqual({ step: 'applied', state: 'ok', reason: null });
   });
 });
+
+describe('pinned firmware through the pipeline', () => {
+  it('yealink/t54w: a profile pinning firmware puts static.firmware.url in the device file the phone fetches', async () => {
+    const yealink = VENDORS[0] as Vendor;
+    const pin = { 'yealink/t54w': { version: '96.86.0.100', file: 'T54W-96.86.0.100.rom' } };
+    const profile = await server.api('POST', '/profiles', { name: 'Pinned', settings: { firmware: pin } });
+    expect(profile.status, JSON.stringify(profile.body)).toBe(201);
+    const created = await server.api('POST', '/devices', {
+      mac: yealink.mac,
+      model: yealink.model,
+      siteId: ids.siteId,
+      standalone: true,
+      profileId: profile.body.id,
+    });
+    expect(created.status).toBe(201);
+    const file = await fetchFile(yealink.deviceFile(yealink.mac), yealink.ua(yealink.mac));
+    expect(file.status).toBe(200);
+    expect(file.text).toMatch(new RegExp(`^static\\.firmware\\.url = ${server.root}firmware/yealink/T54W-96\\.86\\.0\\.100\\.rom$`, 'm'));
+  });
+});
