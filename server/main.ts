@@ -7,6 +7,9 @@ import { buildApp, type App, type AppPlugin } from './http/app.ts';
 import { ensureTlsCertificate, listenHttps, type HttpsListener } from './http/tls.ts';
 import { createPhoneFrontEnd, type PhoneFrontEnd } from './http/phone-front-end.ts';
 import { uiPlugin } from './http/ui-plugin.ts';
+import { metricsPlugin } from './http/metrics-plugin.ts';
+import { serviceMetricsSources } from './metrics/metrics-sources.ts';
+import { createServerMetrics } from './metrics/server-metrics.ts';
 import { readCatalog } from './io/read-catalog.ts';
 import { createLogger } from './logger.ts';
 import { startDiscovery, type Discovery } from './discovery/start-discovery.ts';
@@ -85,13 +88,17 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
 
     // One phone pipeline per process: HTTP routes here, and the same file source for TFTP.
     const phoneFrontEnd = createPhoneFrontEnd({ db, catalog, config, services, logger });
+    // GET /metrics; TFTP stats are read at scrape time, once the listener below exists.
+    const metrics = createServerMetrics(
+      serviceMetricsSources({ services, renderCache: phoneFrontEnd.phone.cache, tftpStats: () => tftp?.stats() ?? null }),
+    );
     const app = await buildApp({
       config,
       services,
       catalog,
       logger,
       version: packageVersion(),
-      extraPlugins: [phoneFrontEnd.plugin, uiPlugin, ...(options.extraPlugins ?? [])],
+      extraPlugins: [metricsPlugin(metrics), phoneFrontEnd.plugin, uiPlugin, ...(options.extraPlugins ?? [])],
     });
     await app.listen({ host: config.http.host, port: config.http.port });
     const bound = app.server.address();

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { destination } from 'pino';
+import { DEFAULT_LIMITS, type Config } from '../../../server/config.ts';
+import { createLogger } from '../../../server/logger.ts';
+import { serve, type RunningServer } from '../../../server/main.ts';
+
+/** `serve()` as the service runs it (HTTP and TFTP on 127.0.0.1 port 0), its JSON log in a file. */
+export interface ServedServer {
+  server: RunningServer;
+  dir: string;
+  /** The JSON-lines log file the process writes. */
+  logFile: string;
+  adminToken: string;
+  /** Admin API call with the super-admin token. */
+  api<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export async function startServedServer(adminToken: string): Promise<ServedServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'deskprov-served-'));
+  const logFile = join(dir, 'deskprov.log');
+  const config: Config = {
+    dataDir: join(dir, 'data'),
+    http: { host: '127.0.0.1', port: 0 },
+    https: null,
+    tftp: { host: '127.0.0.1', port: 0 },
+    publicUrl: 'http://127.0.0.1:0/',
+    publicUrlDerived: true,
+    discovery: [],
+    logLevel: 'info',
+    adminToken,
+    limits: DEFAULT_LIMITS,
+  };
+  const logger = createLogger({ level: 'info', destination: destination({ dest: logFile, sync: true }) });
+  const server = await serve(config, { print: () => {}, logger });
+  return {
+    server,
+    dir,
+    logFile,
+    adminToken,
+    async api(method, path, body, token = adminToken) {
+      const res = await fetch(`${server.httpUrl}api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text === '' ? undefined : JSON.parse(text)) as never };
+    },
+    async close() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A site whose networks are the loopback addresses, so test requests count as phones on the LAN. */
+export async function loopbackSite(served: ServedServer): Promise<string> {
+  const site = await served.api('POST', '/sites', {
+    name: 'HQ',
+    timezone: 'Europe/Berlin',
+    networks: ['127.0.0.0/8', '::1/128'],
+    extensionRange: { first: 1000, last: 1999 },
+    registrar: { host: 'pbx.example.com' },
+  });
+  if (site.status !== 201) throw new Error(`site: ${JSON.stringify(site.body)}`);
+  return site.body.id as string;
+}
