@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Config } from '../config.ts';
+import type { Device } from '../domain/device.ts';
 import { firmwareStore } from '../io/firmware-store.ts';
 import type { Catalog } from '../provisioning/types.ts';
 import { createDeviceFilePreview } from '../services/device-file-preview.ts';
@@ -36,6 +37,8 @@ export interface PhoneFrontEndDeps {
   options?: Partial<PhoneTrustOptions>;
   /** Largest firmware image accepted (bytes). */
   firmwareMaxBytes?: number;
+  /** Asks a phone to fetch its config now (SIP check-sync), for rollouts; main.ts wires the sender. */
+  checkSync?: (device: Device) => void;
 }
 
 export const DEFAULT_FIRMWARE_MAX_BYTES = 512 * 1024 * 1024;
@@ -65,6 +68,7 @@ export function createPhoneFrontEnd(deps: PhoneFrontEndDeps) {
         return { firmware: status.firmware, registered: status.sip?.registered ?? null, lastSeen: status.lastSeen };
       },
       publicUrl,
+      ...(deps.checkSync === undefined ? {} : { checkSync: deps.checkSync }),
       onAlert: (alert) => deps.logger?.error(alert, 'firmware alert'),
     },
   );
@@ -78,6 +82,7 @@ export function createPhoneFrontEnd(deps: PhoneFrontEndDeps) {
     random,
     nonceKey: randomBytes(32),
     onError: (err) => deps.logger?.error({ err }, 'phone pipeline: recording failed'),
+    fetchProblems: deps.services.phoneFetchProblems,
     firmwareFor: (device, model, reported) => rollouts?.firmwareFor(device, model, reported),
     ...(deps.options === undefined ? {} : { options: deps.options }),
   });

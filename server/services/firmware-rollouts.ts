@@ -10,7 +10,7 @@ import {
   type RolloutDecision,
   type RolloutPlan,
 } from '../domain/firmware-rollout.ts';
-import { compareVersions, pathProblem, type FirmwareHop } from '../domain/firmware-version.ts';
+import { compareVersions, nextHop, pathProblem, type FirmwareHop } from '../domain/firmware-version.ts';
 import { inWindow, windowProblem, type MaintenanceWindow } from '../domain/maintenance-window.ts';
 import type { Principal } from '../domain/roles.ts';
 import { appError } from '../errors.ts';
@@ -55,6 +55,8 @@ export interface FirmwareRolloutDeps {
   /** Agent-report facts per device (the E911 device status); absent: fetches only. */
   reported?: (device: Device) => ReportedState;
   publicUrl: () => string;
+  /** Asks a phone to fetch its config now (SIP check-sync); fire and forget. Absent: phones resync on their own. */
+  checkSync?: (device: Device) => void;
   onAlert?: (alert: { code: string; subject: string; message: string }) => void;
 }
 
@@ -141,11 +143,12 @@ export function createFirmwareRollouts(ctx: ServiceContext, deps: FirmwareRollou
     return { ...row, version, offered: installed ? null : row.offered, updatedAt: at };
   }
 
-  function facts(r: Rollout): { rows: RolloutDevice[]; facts: DeviceFacts[] } {
+  function facts(r: Rollout): { devices: Device[]; facts: DeviceFacts[] } {
     const at = ctx.now().toISOString();
     const rows = new Map(repo.devices(r.id).map((row) => [row.deviceId, row]));
     const out: DeviceFacts[] = [];
-    for (const device of siteDevices(r.siteId, r.model)) {
+    const devices = siteDevices(r.siteId, r.model);
+    for (const device of devices) {
       let row = rows.get(device.id) ?? memberRow(r, device, at);
       const report = deps.reported?.(device);
       if (report?.firmware != null && report.firmware !== row.version && (report.lastSeen ?? '') > row.updatedAt) {
@@ -155,7 +158,36 @@ export function createFirmwareRollouts(ctx: ServiceContext, deps: FirmwareRollou
       rows.set(device.id, row);
       out.push({ deviceId: device.id, ring: row.ring, version: row.version, offered: row.offered, registered: report?.registered ?? null });
     }
-    return { rows: [...rows.values()], facts: out };
+    return { devices, facts: out };
+  }
+
+  /** When each device was last nudged for a hop (`rollout|device|version`), so ticks do not repeat it. */
+  const nudged = new Map<string, number>();
+
+  /**
+   * Check-sync for devices of the open rings that have a hop to take and were not offered it yet,
+   * inside the window, at most once an hour per device and hop: they fetch their config now
+   * instead of at their next periodic resync.
+   */
+  function nudges(r: Rollout, devices: readonly Device[], all: readonly DeviceFacts[]): Device[] {
+    if (deps.checkSync === undefined || r.status !== 'active') return [];
+    const site = store.sites.get(r.siteId);
+    const now = ctx.now();
+    if (site === undefined || !inWindow(r.window, site.timezone, now)) return [];
+    const byId = new Map(devices.map((d) => [d.id, d]));
+    const out: Device[] = [];
+    for (const f of all) {
+      if (f.ring > r.ring || f.offered !== null || f.version === null) continue;
+      const hop = nextHop(f.version, r.path);
+      const device = byId.get(f.deviceId);
+      if (hop === undefined || device === undefined) continue;
+      const key = `${r.id}|${f.deviceId}|${hop.version}`;
+      const last = nudged.get(key);
+      if (last !== undefined && now.getTime() - last < 3_600_000) continue;
+      nudged.set(key, now.getTime());
+      out.push(device);
+    }
+    return out;
   }
 
   async function validate(input: RolloutInput): Promise<{ model: ModelProfile; path: FirmwareHop[]; timezone: string }> {
@@ -273,16 +305,20 @@ export function createFirmwareRollouts(ctx: ServiceContext, deps: FirmwareRollou
     tick(): Array<{ rolloutId: string; decision: RolloutDecision }> {
       const taken: Array<{ rolloutId: string; decision: RolloutDecision }> = [];
       for (const r of repo.active()) {
-        store.transaction(() => {
-          const { facts: all } = facts(r);
+        const toNudge = store.transaction(() => {
+          const { devices, facts: all } = facts(r);
           const { state, decisions } = stepRollout(planOf(r), r, all, ctx.now());
-          if (decisions.length === 0) return;
-          repo.updateState(r.id, state, ctx.now().toISOString());
+          if (decisions.length > 0) repo.updateState(r.id, state, ctx.now().toISOString());
           for (const decision of decisions) {
             record(SYSTEM, r, decision);
             taken.push({ rolloutId: r.id, decision });
           }
+          // Ring membership counts as of the new state, so a ring opened by this step is nudged now.
+          const pushed = nudges({ ...r, ...state }, devices, all);
+          for (const device of pushed) audit(ctx, SYSTEM, 'rollout.check-sync', { type: 'rollout', id: r.id }, null, { mac: device.mac });
+          return pushed;
         });
+        for (const device of toNudge) deps.checkSync?.(device);
       }
       if (taken.length > 0) forget();
       return taken;
