@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/store/database.ts';
 import { fileSecretBox, keyIdsInUse, loadOrCreateKeyFile, rotateKey, secretBoxOf } from '../../server/store/secret-box.ts';
 import { seed, startPhoneServer, type PhoneServer } from '../integration/helpers/phone-server.ts';
+import { runBin } from '../setup/cli-process.ts';
 
 const MAC = '44dbd2010203';
 const UA = 'Yealink SIP-T54W 96.86.0.70 44:db:d2:01:02:03';
@@ -114,5 +115,24 @@ describe('secrets at rest', () => {
     expect(secretBoxOf(server.db).open(stored)).toBe(httpPassword);
     writeFileSync(join(copyDir, 'old.key'), JSON.stringify(oldKey));
     expect(() => fileSecretBox(join(copyDir, 'old.key')).open(stored)).toThrow(/key file does not hold/);
+  });
+
+  it('deskprov keys rotate re-seals a data folder and says what it did', async () => {
+    const [httpPassword, sip] = await secretsInUse();
+    const keyFile = join(server.dir, 'secret.key');
+    const oldId = loadOrCreateKeyFile(keyFile).current;
+    const run = await runBin(['keys', 'rotate', '--data', server.dir]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const newId = loadOrCreateKeyFile(keyFile).current;
+    expect(newId).not.toBe(oldId);
+    expect(run.stdout).toContain(`new key ${newId}; 2 secrets re-sealed`);
+    expect(keyIdsInUse(server.db)).toEqual([newId]);
+    const box = secretBoxOf(server.db);
+    expect(box.open(server.db.prepare('SELECT secret FROM extensions').pluck().get() as string)).toBe(sip);
+    expect(box.open(server.db.prepare('SELECT secret FROM device_http_credentials').pluck().get() as string)).toBe(httpPassword);
+    const missing = await runBin(['keys', 'rotate', '--data', copyDir]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no database in .*--data/);
   });
 });
