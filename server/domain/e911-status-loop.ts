@@ -10,7 +10,9 @@ export interface LoopStep {
 
 export interface LoopInput {
   /** What the server last served the phone, if anything. */
-  served: { file: string | null; revision: number | null } | null;
+  served: { file: string | null; revision: number | null; at?: string } | null;
+  /** The phone's last failed fetch, newer than anything served to it (domain/phone-refusal.ts). */
+  fetchProblem?: { reason: string; file: string; at: string } | null;
   /** The device's current config revision. */
   configRevision: number;
   /** The revision the phone or its agent said it applied. */
@@ -26,7 +28,10 @@ export interface LoopInput {
  */
 export function closedLoop(input: LoopInput): LoopStep[] {
   let served: LoopStep;
-  if (input.served?.file == null) {
+  const problem = input.fetchProblem ?? null;
+  if (problem !== null && (input.served?.at === undefined || problem.at >= input.served.at)) {
+    served = { step: 'served', state: 'failed', reason: `${problem.file} was not served: ${problem.reason}` };
+  } else if (input.served?.file == null) {
     served = { step: 'served', state: 'pending', reason: 'the phone has not fetched its configuration yet' };
   } else if (input.served.revision !== null && input.served.revision < input.configRevision) {
     served = {

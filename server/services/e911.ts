@@ -3,6 +3,7 @@ import { civicOf } from '../domain/civic-address.ts';
 import type { Device } from '../domain/device.ts';
 import { deviceAlerts, type Alert } from '../domain/e911-alerts.ts';
 import { closedLoop, type LoopStep } from '../domain/e911-status-loop.ts';
+import type { FetchProblem } from '../domain/phone-refusal.ts';
 import type { AgentReport } from '../domain/e911-evidence.ts';
 import {
   checkCallbackRegion,
@@ -47,6 +48,8 @@ export interface E911Options {
   networkEvidence?: (device: Device, state: DeviceE911State) => AgentReport['network'];
   /** Alerts from other sources of evidence (an unmapped switch port: services/location-evidence.ts). */
   extraAlerts?: (device: Device, state: DeviceE911State) => Alert[];
+  /** The device's last failed fetch, if any (services/phone-fetch-problems.ts). */
+  fetchProblem?: (device: Device) => FetchProblem | null;
   /** Which piece of evidence placed the device, shown in its status (services/location-evidence.ts). */
   locatedBy?: (device: Device, state: DeviceE911State, resolution: Resolution) => LocatedBy | null;
 }
@@ -238,6 +241,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
       alerts,
       loop: closedLoop({
         served,
+        fetchProblem: opts.fetchProblem?.(device) ?? null,
         configRevision: device.configRevision,
         appliedRevision: applied?.revision ?? null,
         sip: report?.sip ?? null,

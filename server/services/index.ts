@@ -12,6 +12,7 @@ import { createBlastRadius } from './blast-radius.ts';
 import { createDeviceService } from './device-service.ts';
 import { createE911Service, type E911Options } from './e911.ts';
 import { createEventAuth } from './event-auth.ts';
+import { createPhoneFetchProblems } from './phone-fetch-problems.ts';
 import { createExtensionService } from './extension-service.ts';
 import { createImportService } from './import-service.ts';
 import { createLocationEvidence, type LocationEvidenceOptions } from './location-evidence.ts';
@@ -53,6 +54,7 @@ export function createServices(deps: ServiceDeps) {
   const switchRepo = sqliteSwitches(deps.db);
   const evidence = createLocationEvidence(ctx, e911Repo, switchRepo, deps.location?.evidence);
   const tokens = createTokenService(ctx);
+  const phoneFetchProblems = createPhoneFetchProblems(ctx.now);
   return {
     sites: createSiteService(ctx),
     users,
@@ -66,7 +68,14 @@ export function createServices(deps: ServiceDeps) {
     eventAuth: createEventAuth(ctx.store, sqlitePhoneRepo(deps.db), tokens.verifyDevice),
     retention: createRetentionService(ctx),
     import: createImportService(ctx, users, devices),
-    e911: createE911Service(ctx, e911Repo, { ...deps.e911, networkEvidence: evidence.networkFor, extraAlerts: evidence.alertsFor, locatedBy: evidence.locatedByFor }),
+    e911: createE911Service(ctx, e911Repo, {
+      ...deps.e911,
+      networkEvidence: evidence.networkFor,
+      extraAlerts: evidence.alertsFor,
+      locatedBy: evidence.locatedByFor,
+      fetchProblem: (device) => phoneFetchProblems.of(device.mac),
+    }),
+    phoneFetchProblems,
     switches: createSwitchService(ctx, switchRepo, evidence, deps.location?.walker ?? createSnmpWalker(), deps.location?.switches),
     audit: {
       list: (filter: AuditFilter, page: Page) => listing(page, ctx.store.audit.list(filter, page)),

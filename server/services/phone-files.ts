@@ -3,6 +3,7 @@ import type { Device } from '../domain/device.ts';
 import type { DigestConfig } from '../domain/digest-auth.ts';
 import type { AccessVerdict } from '../domain/phone-access.ts';
 import type { Site } from '../domain/site.ts';
+import { isAppError } from '../errors.ts';
 import { networkGuard, type NetworkGuard } from '../domain/site-network-guard.ts';
 import { eventKeyFor } from '../provisioning/event-key.ts';
 import { checkFileName } from '../provisioning/file-name-guard.ts';
@@ -27,6 +28,7 @@ import { strongEtag } from '../provisioning/content-etag.ts';
 import type { PhoneReadRepo } from '../store/phone-read-repo.ts';
 import type { Store } from '../store/repositories.ts';
 import type { DiscoveredInput } from './device-service.ts';
+import type { PhoneFetchProblems } from './phone-fetch-problems.ts';
 import { createPhoneReads } from './phone-reads.ts';
 import { createPhoneTrust } from './phone-trust.ts';
 import { ServedRecorder } from './served-recorder.ts';
@@ -108,6 +110,8 @@ export interface PhoneFilesDeps {
    * undefined leaves the profile's pinned firmware, null removes it, a value replaces it.
    */
   firmwareFor?: (device: Device, model: ModelProfile, reported: string | undefined) => { url: string; version: string } | null | undefined;
+  /** Remembers why a known phone's fetch failed, for its status (services/phone-fetch-problems.ts). */
+  fetchProblems?: PhoneFetchProblems;
 }
 
 /** What Poly phones upload (VENDORS.md §2 and rule 4): logs, local settings, call lists, contacts. */
@@ -339,7 +343,15 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     );
     const settings = withhold ? withholdSecrets(full) : full;
     const directory = file.kind === 'directory' ? directoryOf(context.site.id) : undefined;
-    const { file: out, revision } = render(device.id, model, file, canonicalName, device.mac, settings, directory);
+    let rendered: ReturnType<typeof render>;
+    try {
+      rendered = render(device.id, model, file, canonicalName, device.mac, settings, directory);
+    } catch (err) {
+      // Render errors name the key, never the value (templates/README.md), so the message is safe to show.
+      deps.fetchProblems?.renderFailed(device.mac, canonicalName, isAppError(err) ? (err as Error).message : 'internal error');
+      throw err;
+    }
+    const { file: out, revision } = rendered;
     recorder.served({
       deviceId: device.id,
       file: canonicalName,
@@ -371,11 +383,21 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
 
   /** Answers one phone request. Never throws for anything a phone can send. */
   function fetch(req: PhoneRequest): PhoneResult {
+    const result = answer(req);
+    deps.fetchProblems?.observe(result.logEvent);
+    return result;
+  }
+
+  function answer(req: PhoneRequest): PhoneResult {
     if (bans.isBanned(req.ip)) return jsonAnswer(429, BANNED_BODY, event(req, 'banned', 429), { 'retry-after': '900' });
     const name = checkFileName(req.path);
     if (!name.ok) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404, { reason: name.reason }));
     if (!unionGuardOf(sites()).allows(req.ip)) {
-      return jsonAnswer(403, OUTSIDE_BODY, event(req, 'outside-networks', 403));
+      const refused = jsonAnswer(403, OUTSIDE_BODY, event(req, 'outside-networks', 403));
+      // The device's status says why its phone gets nothing; the answer and the log stay as they are.
+      const mac = deps.fetchProblems === undefined ? undefined : identify(catalog, { path: req.path, userAgent: req.userAgent })?.mac;
+      if (mac !== undefined) deps.fetchProblems?.observe({ ...refused.logEvent, mac, reason: 'source outside the device site networks' });
+      return refused;
     }
     const ident = identify(catalog, { path: req.path, userAgent: req.userAgent });
     if (ident === null) {

@@ -277,3 +277,61 @@ describe('pinned firmware through the pipeline', () => {
     expect(file.text).toMatch(new RegExp(`^static\\.firmware\\.url = ${server.root}firmware/yealink/T54W-96\\.86\\.0\\.100\\.rom$`, 'm'));
   });
 });
+
+describe('the status says why a fetch failed', () => {
+  const yealink = () => VENDORS[0] as Vendor;
+  const servedStep = async (mac: string) => (await status(mac)).loop[0];
+
+  it('outside the allowed networks', async () => {
+    const other = await server.api('POST', '/sites', {
+      name: 'Branch',
+      timezone: 'Europe/Berlin',
+      networks: ['10.20.0.0/16'],
+      extensionRange: { first: 2000, last: 2999 },
+      registrar: { host: 'pbx.example.com' },
+    });
+    expect(other.status).toBe(201);
+    const { mac } = yealink();
+    expect((await server.api('POST', '/devices', { mac, model: 'yealink/t54w', siteId: other.body.id, standalone: true })).status).toBe(201);
+    expect((await fetchFile(`${mac}.cfg`, yealink().ua(mac))).status).not.toBe(200);
+    expect(await servedStep(mac)).toEqual({
+      step: 'served',
+      state: 'failed',
+      reason: `${mac}.cfg was not served: the phone fetched from an address outside its site's allowed networks`,
+    });
+  });
+
+  it('bad credentials, cleared by the next good fetch', async () => {
+    const { mac } = yealink();
+    await provision(yealink());
+    const first = await fetchFile(`${mac}.cfg`, yealink().ua(mac));
+    const password = match(/^static\.auto_provision\.server\.password = (\S+)$/m, first.text);
+    server.advance(11 * 60_000);
+    const withPassword = async (pw: string) => {
+      const challenge = await fetchFile(`${mac}.cfg`, yealink().ua(mac));
+      const md5 = (challenge.headers.get('www-authenticate') ?? '').split(/,\s*(?=Digest )/).find((c) => c.includes('algorithm=MD5')) ?? '';
+      return fetchFile(`${mac}.cfg`, yealink().ua(mac), { authorization: digestHeader(md5, 'GET', `/${mac}.cfg`, mac, pw) });
+    };
+    // The unauthenticated first leg of a Digest exchange is no failure.
+    expect((await servedStep(mac)).state).toBe('ok');
+    expect((await withPassword('not-the-password')).status).toBe(401);
+    expect(await servedStep(mac)).toEqual({
+      step: 'served',
+      state: 'failed',
+      reason: `${mac}.cfg was not served: the phone sent bad credentials (wrong HTTP user name or password)`,
+    });
+    server.advance(1_000);
+    expect((await withPassword(password)).status).toBe(200);
+    expect(await servedStep(mac)).toEqual({ step: 'served', state: 'ok', reason: null });
+  });
+
+  it('a file of another model than the device\'s (unknown model for this device)', async () => {
+    const { mac } = yealink();
+    await provision(yealink());
+    const snom = VENDORS[1] as Vendor;
+    expect((await fetchFile(snom.deviceFile(mac), snom.ua(mac))).status).not.toBe(200);
+    expect((await servedStep(mac)).reason).toBe(
+      `${snom.deviceFile(mac)} was not served: the phone asked for a file its configured model does not use (unknown model for this device)`,
+    );
+  });
+});
