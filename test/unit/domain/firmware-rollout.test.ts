@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   deviceProgress,
@@ -118,5 +119,31 @@ describe('firmware choice', () => {
     expect(firmwareChoice(PLAN, halted, 1, '2.0', false)).toEqual(PLAN.revert);
     expect(firmwareChoice(PLAN, halted, 2, '1.0', true)).toBeNull();
     expect(firmwareChoice({ ...PLAN, revert: null }, halted, 0, '2.0', true)).toBeNull();
+  });
+});
+
+describe('rollout invariants', () => {
+  it('never moves a ring backwards, opens rings one at a time, and completes only after the last ring', () => {
+    const versions = ['1.0', '2.0', '3.0', null] as const;
+    const fleetArb = fc.array(
+      fc.record({ ring: fc.integer({ min: 0, max: 2 }), version: fc.constantFrom(...versions), registered: fc.constantFrom(true, null) }),
+      { maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fleetArb, fc.integer({ min: 0, max: 120 })), { minLength: 1, maxLength: 20 }), (steps) => {
+        let state: RolloutState = START;
+        let minute = 0;
+        for (const [fleet, wait] of steps) {
+          minute += wait;
+          const facts = fleet.map((d, i) => device(`d${i}`, d.ring, d.version, { registered: d.registered }));
+          const next = stepRollout(PLAN, state, facts, min(minute)).state;
+          expect(next.ring - state.ring).toBeGreaterThanOrEqual(0);
+          expect(next.ring - state.ring).toBeLessThanOrEqual(1);
+          if (next.status === 'completed') expect(next.ring).toBe(PLAN.rings.length - 1);
+          if (state.status !== 'active') expect(next).toEqual(state);
+          state = next;
+        }
+      }),
+    );
   });
 });
