@@ -4,6 +4,7 @@ import { parseMac } from '../domain/mac-address.ts';
 import { appError } from '../errors.ts';
 import { hasMacPlaceholder, renderFileName } from '../provisioning/file-pattern.ts';
 import { renderFile } from '../provisioning/render.ts';
+import { eventKeyFor } from '../provisioning/event-key.ts';
 import { resolveSettings } from '../provisioning/resolve-settings.ts';
 import type { Catalog, ModelFile } from '../provisioning/types.ts';
 import { maskSecrets } from '../provisioning/withhold-secrets.ts';
@@ -79,6 +80,9 @@ export function createDeviceFilePreview(deps: PreviewDeps) {
       lines: reads.linesOf(device),
       publicUrl,
       credentials: { username: creds.username, password: creds.secret },
+      // As the phone gets it (services/phone-files.ts); masking hides the key in previews.
+      eventKey: eventKeyFor(device.mac, creds.secret),
+      configRevision: device.configRevision,
     });
     const own = reveal ? full : maskSecrets(full);
     const shared = resolveSettings({ model, site, profileChain: [], lines: { kind: 'none' }, publicUrl });

@@ -176,6 +176,17 @@ describe('event URLs in rendered configs', () => {
   });
 });
 
+describe('admin previews', () => {
+  it('show the event URL with the key masked and the revision the phone gets', async () => {
+    const yealink = VENDORS[0] as Vendor;
+    await provision(yealink);
+    const preview = await server.api('GET', `/devices/${yealink.mac}/files/${yealink.mac}.cfg`);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatch(/^action_url\.setup_completed = http:\/\/127\.0\.0\.1:\d+\/api\/v1\/events\/\*{8}\?event=setup_completed&.*&rev=1$/m);
+    expect(preview.body).not.toContain(`events/${yealink.mac}`);
+  });
+});
+
 describe('registrar answers reach the status', () => {
   it('aastra/6867i: a registration event with a SIP error code says the registrar rejected it with that code; every action URI fits 128 characters', async () => {
     const aastra = VENDORS[3] as Vendor;
