@@ -15,6 +15,11 @@ export interface HaltRule {
   noReturnMinutes: number;
   /** Share (0..1) of upgraded devices reporting SIP unregistered above which the rollout halts. */
   maxRegistrationLossRate: number;
+  /**
+   * A device not seen for this long, and not offered anything, stops holding its ring open (an
+   * unplugged phone would otherwise stall the rollout forever). Absent: every device must finish.
+   */
+  absentAfterMinutes?: number;
 }
 
 export interface RolloutPlan {
@@ -47,9 +52,11 @@ export interface DeviceFacts {
   offered: { version: string; at: string } | null;
   /** SIP registration from the newest agent report; null when unknown. */
   registered: boolean | null;
+  /** Newest fetch or report; null when never seen. */
+  lastSeenAt?: string | null;
 }
 
-export type DeviceProgressState = 'waiting' | 'offered' | 'no-return' | 'upgraded' | 'done';
+export type DeviceProgressState = 'waiting' | 'absent' | 'offered' | 'no-return' | 'upgraded' | 'done';
 
 export type RolloutDecision =
   | { action: 'rollout.ring-completed'; ring: number }
@@ -68,7 +75,12 @@ export function target(plan: RolloutPlan): FirmwareHop {
 /** One device's progress: at the target, upgraded past a hop, waiting for a hop, or gone. */
 export function deviceProgress(plan: RolloutPlan, device: DeviceFacts, now: Date): DeviceProgressState {
   if (device.version !== null && compareVersions(device.version, target(plan).version) >= 0) return 'done';
-  if (device.offered === null) return 'waiting';
+  if (device.offered === null) {
+    const limit = plan.halt.absentAfterMinutes;
+    if (limit === undefined) return 'waiting';
+    const seen = device.lastSeenAt == null ? Number.NEGATIVE_INFINITY : Date.parse(device.lastSeenAt);
+    return now.getTime() - seen >= limit * MINUTE ? 'absent' : 'waiting';
+  }
   if (device.version !== null && compareVersions(device.version, device.offered.version) >= 0) return 'upgraded';
   const waited = now.getTime() - Date.parse(device.offered.at);
   return waited >= plan.halt.noReturnMinutes * MINUTE ? 'no-return' : 'offered';
@@ -100,7 +112,7 @@ export function haltCause(plan: RolloutPlan, state: RolloutState, devices: reado
 
 /**
  * One step: halt if the rule says so, else close the open ring once all its devices are at the
- * target, open the next after the soak, and complete after the last. Halted and completed
+ * target (or absent, when the plan allows it), open the next after the soak, and complete after the last. Halted and completed
  * rollouts stay as they are (resume is an admin decision).
  */
 export function stepRollout(
@@ -122,7 +134,8 @@ export function stepRollout(
   let next = state;
   if (next.ringCompletedAt === null) {
     const members = devices.filter((d) => d.ring === next.ring);
-    if (members.every((d) => deviceProgress(plan, d, now) === 'done')) {
+    const finished = (state: DeviceProgressState): boolean => state === 'done' || state === 'absent';
+    if (members.every((d) => finished(deviceProgress(plan, d, now)))) {
       next = { ...next, ringCompletedAt: at };
       decisions.push({ action: 'rollout.ring-completed', ring: next.ring });
     }

@@ -156,7 +156,14 @@ export function createFirmwareRollouts(ctx: ServiceContext, deps: FirmwareRollou
       }
       if (row !== rows.get(device.id)) repo.upsertDevice(row);
       rows.set(device.id, row);
-      out.push({ deviceId: device.id, ring: row.ring, version: row.version, offered: row.offered, registered: report?.registered ?? null });
+      out.push({
+        deviceId: device.id,
+        ring: row.ring,
+        version: row.version,
+        offered: row.offered,
+        registered: report?.registered ?? null,
+        lastSeenAt: report?.lastSeen ?? device.lastSeen?.at ?? null,
+      });
     }
     return { devices, facts: out };
   }
@@ -267,7 +274,7 @@ export function createFirmwareRollouts(ctx: ServiceContext, deps: FirmwareRollou
       const devices = repo.devices(r.id).flatMap((row) => {
         const device = store.devices.get(row.deviceId);
         if (device === undefined) return [];
-        const fact = { deviceId: row.deviceId, ring: row.ring, version: row.version, offered: row.offered, registered: null };
+        const fact = { deviceId: row.deviceId, ring: row.ring, version: row.version, offered: row.offered, registered: null, lastSeenAt: device.lastSeen?.at ?? null };
         return [{ mac: device.mac, ring: row.ring, ringName: r.rings[row.ring]?.name ?? '', version: row.version, offered: row.offered, state: deviceProgress(plan, fact, now) }];
       });
       return { ...publicRollout(r), devices };

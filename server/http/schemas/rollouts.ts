@@ -35,6 +35,7 @@ export const HaltRule = Type.Object(
   {
     noReturnMinutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 }),
     maxRegistrationLossRate: Type.Number({ minimum: 0, maximum: 1 }),
+    absentAfterMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 24 * 60 })),
   },
   { additionalProperties: false },
 );
@@ -63,7 +64,7 @@ export const DeviceProgressView = Type.Object({
   ringName: Type.String(),
   version: Type.Union([Type.String(), Type.Null()]),
   offered: Offer,
-  state: Type.Union([Type.Literal('waiting'), Type.Literal('offered'), Type.Literal('no-return'), Type.Literal('upgraded'), Type.Literal('done')]),
+  state: Type.Union([Type.Literal('waiting'), Type.Literal('absent'), Type.Literal('offered'), Type.Literal('no-return'), Type.Literal('upgraded'), Type.Literal('done')]),
 });
 
 export const RolloutView = Type.Object({

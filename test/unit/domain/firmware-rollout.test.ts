@@ -72,6 +72,21 @@ describe('rollout steps', () => {
     expect(last.state.status).toBe('completed');
   });
 
+  it('lets a device unseen for longer than absentAfterMinutes stop holding its ring open, when the plan allows it', () => {
+    const plan = { ...PLAN, halt: { ...PLAN.halt, absentAfterMinutes: 60 } };
+    const gone = device('g', 0, '1.0', { lastSeenAt: min(0).toISOString() });
+    const fleet = [device('c', 0, '3.0'), gone];
+    expect(deviceProgress(plan, gone, min(59))).toBe('waiting');
+    expect(deviceProgress(plan, gone, min(60))).toBe('absent');
+    expect(deviceProgress(plan, device('n', 0, null), min(0))).toBe('absent');
+    expect(stepRollout(plan, START, fleet, min(59)).decisions).toEqual([]);
+    expect(stepRollout(plan, START, fleet, min(60)).decisions).toEqual([{ action: 'rollout.ring-completed', ring: 0 }]);
+    // Without the option every device must finish, however long it has been away.
+    expect(stepRollout(PLAN, START, fleet, min(10_000)).decisions).toEqual([]);
+    // An offered device is never "absent": not coming back is the halt rule's business.
+    expect(deviceProgress(plan, { ...gone, offered: { version: '2.0', at: min(0).toISOString() } }, min(70))).toBe('no-return');
+  });
+
   it('completes an empty ring at once', () => {
     const step = stepRollout(PLAN, START, [device('x', 2, '1.0')], min(1));
     expect(step.decisions).toEqual([{ action: 'rollout.ring-completed', ring: 0 }]);
