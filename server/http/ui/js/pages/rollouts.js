@@ -4,7 +4,7 @@ import { formatMac } from '../labels.js';
 import { session } from '../session.js';
 
 const STATUS_BADGE = { active: 'ok', halted: 'error', completed: 'info' };
-const PROGRESS_BADGE = { done: 'ok', upgraded: 'ok', offered: 'warn', waiting: 'info', 'no-return': 'error' };
+const PROGRESS_BADGE = { done: 'ok', upgraded: 'ok', offered: 'warn', waiting: 'info', absent: 'warn', 'no-return': 'error' };
 
 /**
  * Firmware rollouts (docs/FIRMWARE.md): open firmware alerts, then each rollout with its rings,
