@@ -1,10 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
+import type { ConfigFile } from './config-file.ts';
 
 /**
  * Settings for one server process (CONTRACT.md "Start and configuration"): flags win over
- * environment, environment over defaults. Parsing is pure so every rule is unit-tested; the
+ * environment, environment over the config file (`--config`, server/config-file.ts), the file over defaults. Parsing is pure so every rule is unit-tested; the
  * caller prints the errors and exits with code 2.
  */
 
@@ -87,33 +88,33 @@ export const MIN_ADMIN_TOKEN_LENGTH = 20;
 
 type Env = Record<string, string | undefined>;
 
-/** Reads settings from flags, then environment, then defaults; returns every problem at once. */
-export function parseConfig(flags: ConfigFlags, env: Env, system: SystemFacts): ConfigResult {
+/** Reads settings from flags, then environment, then the config file, then defaults; returns every problem at once. */
+export function parseConfig(flags: ConfigFlags, env: Env, system: SystemFacts, file: ConfigFile = {}): ConfigResult {
   const errors: string[] = [];
-  const pick = (flag: string | undefined, envName: string): string | undefined => {
+  const pick = (flag: string | undefined, envName: string, fromFile?: string): string | undefined => {
     if (flag !== undefined) return flag;
     const fromEnv = env[envName];
-    return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+    return fromEnv === undefined || fromEnv === '' ? fromFile : fromEnv;
   };
 
-  const dataRaw = pick(flags.data, 'DESKPROV_DATA') ?? DEFAULTS.data;
+  const dataRaw = pick(flags.data, 'DESKPROV_DATA', file.data) ?? DEFAULTS.data;
   const dataDir = path.resolve(system.cwd, dataRaw);
 
-  const http = listenAddress('--http / DESKPROV_HTTP', pick(flags.http, 'DESKPROV_HTTP') ?? DEFAULTS.http, errors);
+  const http = listenAddress('--http / DESKPROV_HTTP', pick(flags.http, 'DESKPROV_HTTP', file.http) ?? DEFAULTS.http, errors);
 
-  const httpsRaw = pick(flags.https, 'DESKPROV_HTTPS');
+  const httpsRaw = pick(flags.https, 'DESKPROV_HTTPS', file.https);
   const https =
     httpsRaw === undefined || httpsRaw === 'off'
       ? null
       : listenAddress('--https / DESKPROV_HTTPS', httpsRaw, errors);
 
-  const tftpRaw = pick(flags.tftp, 'DESKPROV_TFTP') ?? DEFAULTS.tftp;
+  const tftpRaw = pick(flags.tftp, 'DESKPROV_TFTP', file.tftp) ?? DEFAULTS.tftp;
   const tftp = tftpRaw === 'off' ? null : listenAddress('--tftp / DESKPROV_TFTP', tftpRaw, errors);
 
-  const discoveryRaw = pick(flags.discovery, 'DESKPROV_DISCOVERY');
+  const discoveryRaw = pick(flags.discovery, 'DESKPROV_DISCOVERY', file.discovery && (file.discovery.length === 0 ? 'off' : file.discovery.join(',')));
   const discovery = discoveryInterfaces(discoveryRaw, system, errors);
 
-  const logRaw = pick(flags.log, 'DESKPROV_LOG') ?? DEFAULTS.log;
+  const logRaw = pick(flags.log, 'DESKPROV_LOG', file.log) ?? DEFAULTS.log;
   const logLevel = LOG_LEVELS.find((level) => level === logRaw);
   if (logLevel === undefined) {
     errors.push(`--log / DESKPROV_LOG: "${logRaw}" is not a log level (one of ${LOG_LEVELS.join(', ')})`);
@@ -126,7 +127,7 @@ export function parseConfig(flags: ConfigFlags, env: Env, system: SystemFacts): 
     errors.push(`DESKPROV_ADMIN_TOKEN: must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
   }
 
-  const publicRaw = pick(flags.publicUrl, 'DESKPROV_PUBLIC_URL');
+  const publicRaw = pick(flags.publicUrl, 'DESKPROV_PUBLIC_URL', file.publicUrl);
   const publicUrl =
     publicRaw === undefined
       ? http && derivePublicUrl(http, system)
@@ -147,7 +148,7 @@ export function parseConfig(flags: ConfigFlags, env: Env, system: SystemFacts): 
       discovery,
       logLevel,
       adminToken,
-      limits: { ...DEFAULT_LIMITS },
+      limits: { ...DEFAULT_LIMITS, ...file.limits },
     },
   };
 }
