@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configFileJsonSchema } from '../../server/config-file.ts';
-import { runBin } from '../setup/cli-process.ts';
+import { runCli } from '../../server/cli/main.ts';
 import { startServerProcess, type ServerProcess } from '../setup/server-process.ts';
 
 const SCHEMA = join(import.meta.dirname, '..', '..', 'docs', 'deskprov.schema.json');
@@ -15,6 +15,14 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
+
+/** `deskprov <args>` in this process (no child start-up), output captured. */
+async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const io = { stdout: () => undefined, stderr: (text: string) => void (stderr += text), isTty: false, env: {} };
+  const code = await runCli(['node', 'deskprov', ...args], io);
+  return { code, stderr };
+}
 
 function configFile(value: unknown): string {
   dir ??= mkdtempSync(join(tmpdir(), 'deskprov-config-'));
@@ -30,7 +38,7 @@ describe('deskprov serve --config', () => {
 
   it('exits with code 2 naming the unknown key and the bad value, without a stack trace', async () => {
     const path = configFile({ http: '127.0.0.1:0', tftpPort: 69, limits: { requestTimeoutMs: -1 } });
-    const run = await runBin(['serve', '--config', path]);
+    const run = await cli(['serve', '--config', path]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`error: ${path}: unknown key "tftpPort"`);
     expect(run.stderr).toContain(`error: ${path}: "limits.requestTimeoutMs": `);
@@ -38,7 +46,7 @@ describe('deskprov serve --config', () => {
   });
 
   it('exits with code 2 when the file cannot be read', async () => {
-    const run = await runBin(['serve', '--config', join(tmpdir(), 'deskprov-no-such-dir', 'deskprov.json')]);
+    const run = await cli(['serve', '--config', join(tmpdir(), 'deskprov-no-such-dir', 'deskprov.json')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/error: --config: cannot read .*deskprov\.json \(ENOENT\)/);
   });
