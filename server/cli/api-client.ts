@@ -29,6 +29,8 @@ export interface ApiClient {
   get<T = unknown>(path: string): Promise<T>;
   post<T = unknown>(path: string, body?: unknown): Promise<T>;
   delete<T = unknown>(path: string): Promise<T>;
+  /** GET of a text/plain resource: the body as sent, unparsed. */
+  getText(path: string): Promise<string>;
 }
 
 interface ErrorBody {
@@ -40,6 +42,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = options.server.replace(/\/+$/, '');
 
   async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    return parse(await send(method, path, body, headers), method, path) as Promise<T>;
+  }
+
+  async function send(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
     const init: RequestInit = {
       method,
       headers: {
@@ -57,6 +63,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const reason = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
       throw new ApiError(0, 'UNREACHABLE', `cannot reach ${base} (${reason})`);
     }
+    return response;
+  }
+
+  async function parse(response: Response, method: string, path: string): Promise<unknown> {
     const text = await response.text();
     const parsed: unknown = text === '' ? undefined : safeJson(text);
     if (!response.ok) {
@@ -69,7 +79,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         error?.details,
       );
     }
-    return parsed as T;
+    return parsed;
   }
 
   return {
@@ -77,6 +87,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     get: (path) => request('GET', path),
     post: (path, body) => request('POST', path, body ?? {}),
     delete: (path) => request('DELETE', path),
+    async getText(path) {
+      const response = await send('GET', path, undefined, { accept: 'text/plain' });
+      if (!response.ok) await parse(response, 'GET', path);
+      return response.text();
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { DEFAULT_SERVER, UsageError } from './context.ts';
 import { processIo, type CliIo } from './output.ts';
 import { backupCommands } from './commands/backup.ts';
 import { devicesCommand } from './commands/devices.ts';
+import { dhcpCommand } from './commands/dhcp.ts';
 import { importCommand, ImportRejected } from './commands/import.ts';
 import { keysCommand } from './commands/keys.ts';
 import { numbersCommand } from './commands/numbers.ts';
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   rolloutsCommand(program, io);
   backupCommands(program, io);
   keysCommand(program, io);
+  dhcpCommand(program, io);
   // exitOverride and output settings are not inherited by subcommands added before them.
   for (const command of allCommands(program)) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../services/index.ts';
 import { auditRoutes } from './audit.ts';
 import { deviceRoutes } from './devices.ts';
+import { dhcpRoutes } from './dhcp.ts';
 import { e911Routes } from './e911.ts';
 import { extensionRoutes } from './extensions.ts';
 import { importRoutes } from './import.ts';
@@ -33,6 +34,7 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services; publicUrl?: (
     whoamiRoutes,
     e911Routes,
     switchRoutes,
+    dhcpRoutes,
   ]) {
     await app.register(routes, { services, ...(publicUrl === undefined ? {} : { publicUrl }) });
   }
