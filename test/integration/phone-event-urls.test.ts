@@ -312,6 +312,15 @@ describe('the status says why a fetch failed', () => {
     });
   });
 
+  it('outside every site\'s networks, refused before the device is looked up', async () => {
+    const { mac } = yealink();
+    await provision(yealink());
+    const patched = await server.api('PATCH', `/sites/${ids.siteId}`, { networks: ['10.20.0.0/16'] });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect((await fetchFile(`${mac}.cfg`, yealink().ua(mac))).status).toBe(403);
+    expect((await servedStep(mac)).reason).toBe(`${mac}.cfg was not served: the phone fetched from an address outside its site's allowed networks`);
+  });
+
   it('bad credentials, cleared by the next good fetch', async () => {
     const { mac } = yealink();
     await provision(yealink());
