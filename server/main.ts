@@ -65,7 +65,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   let timer: NodeJS.Timeout | undefined;
   try {
     const catalog = readCatalog(path.join(PACKAGE_ROOT, 'firmware-profiles'));
-    const services = createServices({ db, catalog });
+    const services = createServices({ db, catalog, checkSync: {} });
 
     const bootstrap = services.tokens.ensureBootstrap(config.adminToken);
     if (bootstrap.token !== null) {

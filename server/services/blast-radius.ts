@@ -61,12 +61,14 @@ export function createBlastRadius(ctx: ServiceContext) {
 
   const year = (): number => ctx.now().getUTCFullYear();
 
-  async function tally(cases: Iterable<DeviceCase>, sharedChanged?: (model: ModelProfile) => boolean): Promise<Affected> {
+  async function tally(cases: Iterable<DeviceCase & { device: Device }>, sharedChanged?: (model: ModelProfile) => boolean, changed?: Device[]): Promise<Affected> {
     const out = noneAffected();
     const referenceYear = year();
     let n = 0;
     for (const c of cases) {
+      const before = out.total;
       tallyDevice(out, c, referenceYear, sharedChanged);
+      if (out.total > before) changed?.push(c.device);
       n += 1;
       if (n % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -74,8 +76,11 @@ export function createBlastRadius(ctx: ServiceContext) {
   }
 
   return {
-    /** Devices whose profile chain holds `before` (the profile or a descendant) and would change with `after`. */
-    ofProfileEdit(before: Profile, after: Profile): Promise<Affected> {
+    /**
+     * Devices whose profile chain holds `before` (the profile or a descendant) and would change
+     * with `after`; those devices are also pushed onto `changed` when given (check-sync push).
+     */
+    ofProfileEdit(before: Profile, after: Profile, changed?: Device[]): Promise<Affected> {
       const profiles = new Map(store.profiles.list(ALL).items.map((p) => [p.id, p]));
       const getBefore = (id: string): ChainLink | undefined => profiles.get(id);
       const getAfter = (id: string): ChainLink | undefined => (id === after.id ? after : profiles.get(id));
@@ -96,31 +101,32 @@ export function createBlastRadius(ctx: ServiceContext) {
         return sites.get(id);
       };
       const devices = servedDevices({});
-      function* cases(): Generator<DeviceCase> {
+      function* cases(): Generator<DeviceCase & { device: Device }> {
         for (const device of devices) {
           if (device.profileId === null || !reached.has(device.profileId) || device.siteId === null) continue;
           const model = catalog.get(device.model);
           const site = siteOf(device.siteId);
           if (model === undefined || site === undefined) continue;
           yield {
+            device,
             model,
             before: resolveInput(device, model, site, profileChainFrom(device.profileId, getBefore)),
             after: resolveInput(device, model, site, profileChainFrom(device.profileId, getAfter)),
           };
         }
       }
-      return tally(cases());
+      return tally(cases(), undefined, changed);
     },
 
-    /** Devices of the site whose files (their own or the site's shared ones) would change with `after`. */
-    ofSiteEdit(before: Site, after: Site): Promise<Affected> {
+    /** Devices of the site whose files (their own or the site's shared ones) would change with `after`; see `changed` above. */
+    ofSiteEdit(before: Site, after: Site, changed?: Device[]): Promise<Affected> {
       const devices = servedDevices({ siteId: before.id });
-      function* cases(): Generator<DeviceCase> {
+      function* cases(): Generator<DeviceCase & { device: Device }> {
         for (const device of devices) {
           const model = catalog.get(device.model);
           if (model === undefined) continue;
           const chain = reads.profileChainOf(device.profileId);
-          yield { model, before: resolveInput(device, model, before, chain), after: resolveInput(device, model, after, chain) };
+          yield { device, model, before: resolveInput(device, model, before, chain), after: resolveInput(device, model, after, chain) };
         }
       }
       const shared = new Map<string, boolean>();
@@ -139,7 +145,7 @@ export function createBlastRadius(ctx: ServiceContext) {
         }
         return changed;
       };
-      return tally(cases(), sharedChanged);
+      return tally(cases(), sharedChanged, changed);
     },
   };
 }

@@ -23,6 +23,8 @@ import { createRetentionService } from './retention-service.ts';
 import { createSiteService } from './site-service.ts';
 import { createSwitchService, type SwitchServiceOptions, type SwitchWalker } from './switches.ts';
 import { createTokenService } from './token-service.ts';
+import { sendCheckSync } from '../discovery/check-sync-sender.ts';
+import { createCheckSyncPush, type CheckSyncPushOptions } from './check-sync-push.ts';
 import { createUserService } from './user-service.ts';
 
 export interface ServiceDeps {
@@ -36,6 +38,8 @@ export interface ServiceDeps {
   e911?: E911Options;
   /** Agentless location: the SNMP walker (a test's own, or net-snmp), poll limits, evidence ages. */
   location?: { walker?: SwitchWalker; switches?: SwitchServiceOptions; evidence?: LocationEvidenceOptions };
+  /** Check-sync push after edits that change a device's bytes; absent: no push (tests, embedding). */
+  checkSync?: Partial<Omit<CheckSyncPushOptions, 'now'>>;
 }
 
 /** Every application service over one database. Each admin write is one transaction with its audit. */
@@ -64,6 +68,12 @@ export function createServices(deps: ServiceDeps) {
     profiles,
     profilePreview: createProfilePreview(ctx, profiles),
     blastRadius: createBlastRadius(ctx),
+    checkSyncPush: createCheckSyncPush({
+      now: ctx.now,
+      ...deps.checkSync,
+      // Without the option nothing is sent: a push needs a server that means to reach phones.
+      ...(deps.checkSync === undefined ? {} : { send: deps.checkSync.send ?? ((contact: string) => sendCheckSync(contact)) }),
+    }),
     tokens,
     eventAuth: createEventAuth(ctx.store, sqlitePhoneRepo(deps.db), tokens.verifyDevice),
     retention: createRetentionService(ctx),

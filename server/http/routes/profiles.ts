@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { Device } from '../../domain/device.ts';
 import { ifMatchRevision } from '../../domain/profile.ts';
 import { pageFrom } from '../../services/context.ts';
 import { errors, IdParams, ListOf, PageQuery } from '../schemas/common.ts';
@@ -78,9 +79,12 @@ export const profileRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app
     const expected = ifMatchRevision(ifMatch);
     const { before, after } = services.profiles.plan(id, expected, body, replace);
     // Counted before the save; the save re-checks the revision, so an edit in between is a 412.
-    const affected = await services.blastRadius.ofProfileEdit(before, after);
+    const changed: Device[] = [];
+    const affected = await services.blastRadius.ofProfileEdit(before, after, changed);
     if (dryRun) return { etag: etagOf(before), view: { ...profileView(after), affected, dryRun: true as const } };
     const profile = services.profiles.update(actor, id, expected, body, replace);
+    // Phones whose bytes changed fetch now (check-sync); the answer does not wait for them.
+    services.checkSyncPush.push(changed);
     return { etag: etagOf(profile), view: { ...profileView(profile), affected } };
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { Device } from '../../domain/device.ts';
 import { pageFrom } from '../../services/context.ts';
 import { errors, IdParams, ListOf, PageQuery } from '../schemas/common.ts';
 import { SiteCreate, SitePatch, SiteView, siteView } from '../schemas/sites.ts';
@@ -59,9 +60,13 @@ export const siteRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
     async (request) => {
       const actor = actorOf(request);
       const { before, after } = services.sites.plan(actor, request.params.id, request.body);
-      const affected = await services.blastRadius.ofSiteEdit(before, after);
+      const changed: Device[] = [];
+      const affected = await services.blastRadius.ofSiteEdit(before, after, changed);
       if (request.query.dryRun === true) return { ...siteView(after), affected, dryRun: true as const };
-      return { ...siteView(services.sites.update(actor, request.params.id, request.body)), affected };
+      const site = services.sites.update(actor, request.params.id, request.body);
+      // Phones whose bytes changed fetch now (check-sync); the answer does not wait for them.
+      services.checkSyncPush.push(changed);
+      return { ...siteView(site), affected };
     },
   );
 

@@ -10,7 +10,7 @@ import { buildApp, type App } from '../../../server/http/app.ts';
 import { createPhoneFrontEnd, type PhoneFrontEnd } from '../../../server/http/phone-front-end.ts';
 import { readCatalog } from '../../../server/io/read-catalog.ts';
 import type { PhoneTrustOptions } from '../../../server/services/phone-files.ts';
-import { createServices, type Services } from '../../../server/services/index.ts';
+import { createServices, type ServiceDeps, type Services } from '../../../server/services/index.ts';
 import { openDatabase, type Database } from '../../../server/store/database.ts';
 import type { Catalog } from '../../../server/provisioning/types.ts';
 
@@ -35,12 +35,12 @@ export interface PhoneServer {
   close(): Promise<void>;
 }
 
-export async function startPhoneServer(options: Partial<PhoneTrustOptions> = {}): Promise<PhoneServer> {
+export async function startPhoneServer(options: Partial<PhoneTrustOptions> = {}, serviceDeps: Pick<ServiceDeps, 'checkSync'> = {}): Promise<PhoneServer> {
   const dir = mkdtempSync(join(tmpdir(), 'deskprov-phone-'));
   const db = openDatabase(join(dir, 'deskprov.db'));
   const catalog = readCatalog(join(REPO, 'firmware-profiles'));
   let t = Date.parse('2026-03-02T09:00:00Z');
-  const services = createServices({ db, catalog, now: () => new Date(t) });
+  const services = createServices({ db, catalog, now: () => new Date(t), ...serviceDeps });
   const { token } = services.tokens.ensureBootstrap();
   if (token === null) throw new Error('first start must return the generated token');
   const logs: Array<Record<string, unknown>> = [];
