@@ -13,6 +13,8 @@ import { createServerMetrics } from './metrics/server-metrics.ts';
 import { readCatalog } from './io/read-catalog.ts';
 import { createLogger } from './logger.ts';
 import { startDiscovery, type Discovery } from './discovery/start-discovery.ts';
+import { sendCheckSync } from './discovery/check-sync-sender.ts';
+import type { Device } from './domain/device.ts';
 import { createServices, type Services } from './services/index.ts';
 import { startPollScheduler } from './location/poll-scheduler.ts';
 import { openDatabase, type Database } from './store/database.ts';
@@ -44,6 +46,24 @@ export interface RunningServer {
   /** Null when no discovery interface is configured (the default). */
   discovery: Discovery | null;
   close(): Promise<void>;
+}
+
+const ROLLOUT_TICK_MS = 60_000;
+
+/**
+ * Check-sync for rollouts: a SIP NOTIFY to the address the phone last fetched from, port 5060
+ * (the registered contact is not stored); the outcome is only logged, phones also resync on their own.
+ */
+function rolloutCheckSync(logger: Logger): (device: Device) => void {
+  return (device) => {
+    const ip = device.lastSeen?.ip;
+    if (ip == null) return;
+    const host = ip.includes(':') ? `[${ip}]` : ip;
+    void sendCheckSync(`sip:${host}:5060`, { timeoutMs: 4000 }).then(
+      (result) => logger.debug({ mac: device.mac, result }, 'rollout check-sync'),
+      (err: unknown) => logger.warn({ err, mac: device.mac }, 'rollout check-sync failed'),
+    );
+  };
 }
 
 function packageVersion(): string {
@@ -87,7 +107,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     timer = setInterval(purge, config.limits.retentionIntervalMs).unref();
 
     // One phone pipeline per process: HTTP routes here, and the same file source for TFTP.
-    const phoneFrontEnd = createPhoneFrontEnd({ db, catalog, config, services, logger });
+    const phoneFrontEnd = createPhoneFrontEnd({ db, catalog, config, services, logger, checkSync: rolloutCheckSync(logger) });
     // GET /metrics; TFTP stats are read at scrape time, once the listener below exists.
     const metrics = createServerMetrics(
       serviceMetricsSources({ services, renderCache: phoneFrontEnd.phone.cache, tftpStats: () => tftp?.stats() ?? null }),
@@ -157,11 +177,20 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     logger.info({ http: httpUrl, publicUrl: config.publicUrl, data: config.dataDir }, 'deskprov started');
     // Agentless location: switch polls and request-evidence sweeps (docs/LOCATION.md).
     const switchPolls = startPollScheduler(services.switches, {}, logger);
+    // Firmware rollouts: rings, windows and the halt rule are looked at once a minute (docs/FIRMWARE.md).
+    const rolloutTicks = setInterval(() => {
+      try {
+        phoneFrontEnd.rollouts.tick();
+      } catch (err) {
+        logger.error({ err }, 'firmware rollout tick failed');
+      }
+    }, ROLLOUT_TICK_MS).unref();
 
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {
       closing ??= (async () => {
         clearInterval(timer);
+        clearInterval(rolloutTicks);
         await switchPolls.stop();
         await discovery?.close();
         await tftp?.close();
