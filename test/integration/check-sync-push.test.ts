@@ -87,6 +87,9 @@ describe('check-sync push after admin edits', () => {
       result: { outcome: 'answered', status: 200 },
     });
     expect(server.services.checkSyncPush.statusOf(untouchedId)).toBeNull();
+    const status = await server.api('GET', '/devices/44dbd2000001/status');
+    expect(status.body.checkSync).toMatchObject({ result: { outcome: 'answered', status: 200 } });
+    expect((await server.api('GET', '/devices/44dbd2000002/status')).body.checkSync).toBeNull();
   });
 
   it('an edit that changes no device’s bytes sends nothing', async () => {

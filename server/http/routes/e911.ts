@@ -194,7 +194,10 @@ export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
   app.get(
     '/devices/:mac/status',
     { config: { minRole: 'installer' }, schema: { tags, params: MacParams, response: { 200: DeviceStatusView, ...errors(400, 401, 403, 404) } } },
-    async (request) => e911.deviceStatus(request.params.mac),
+    async (request) => ({
+      ...e911.deviceStatus(request.params.mac),
+      checkSync: services.checkSyncPush.statusOf(services.devices.get(request.params.mac).id),
+    }),
   );
 
   app.get(

@@ -183,6 +183,9 @@ export const DeviceStatusView = Type.Object({
   firmware: Type.Union([Type.String(), Type.Null()]),
   sip: Type.Union([Type.Unknown(), Type.Null()]),
   network: Type.Union([Type.Unknown(), Type.Null()]),
+  checkSync: Type.Optional(
+    Type.Union([Type.Unknown(), Type.Null()], { description: 'the last check-sync push since the server started: `{at, contact, result}` (docs/DISCOVERY.md)' }),
+  ),
   location: Type.Union([
     Type.Object({
       id: Type.String(),
