@@ -115,4 +115,17 @@ describe('check-sync push after admin edits', () => {
     await until(() => received.length >= 2);
     expect(received).toHaveLength(2);
   });
+
+  it('a site edit that changes the registrar pushes the site’s devices; a dry run pushes nothing', async () => {
+    const office = await profile('Office', 'ntp.office.example');
+    const id = await seenDevice('44dbd2000001', office);
+    const dry = await server.api('PATCH', `/sites/${ids.siteId}?dryRun=true`, { registrar: { host: 'pbx2.example.com' } });
+    expect(dry.body.affected.total).toBe(1);
+    expect(server.services.checkSyncPush.statusOf(id)).toBeNull();
+    const res = await server.api('PATCH', `/sites/${ids.siteId}`, { registrar: { host: 'pbx2.example.com' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    await until(() => server.services.checkSyncPush.statusOf(id)?.result.outcome === 'answered');
+    expect(received).toHaveLength(1);
+    expect(findHeader(received[0]!.headers, 'Event')).toBe('check-sync;reboot=false');
+  });
 });
