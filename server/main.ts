@@ -13,6 +13,7 @@ import { createServerMetrics } from './metrics/server-metrics.ts';
 import { readCatalog } from './io/read-catalog.ts';
 import { createLogger } from './logger.ts';
 import { startDiscovery, type Discovery } from './discovery/start-discovery.ts';
+import { matchPnpModel } from './provisioning/pnp-model-match.ts';
 import { sendCheckSync } from './discovery/check-sync-sender.ts';
 import type { Device } from './domain/device.ts';
 import { createServices, type Services } from './services/index.ts';
@@ -154,6 +155,27 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
         publicUrl: () => config.publicUrl,
         dataDir: config.dataDir,
         logger,
+        // A phone that asked by SIP PnP is recorded like one that asked for a file (P4).
+        onDiscovered: (phone) => {
+          const model = matchPnpModel(catalog, phone);
+          if (model === undefined) {
+            logger.debug({ mac: phone.mac, vendor: phone.vendor, model: phone.model }, 'sip pnp: model not in catalogue');
+            return;
+          }
+          try {
+            services.devices.recordDiscovered({
+              mac: phone.mac,
+              modelId: model.id,
+              ip: phone.ip,
+              ua: null,
+              firmware: phone.version === '' ? null : phone.version,
+              now: new Date(),
+            });
+          } catch (err) {
+            // A refused MAC or a busy store must not take the responder down with it.
+            logger.warn({ mac: phone.mac, err: (err as Error).message }, 'sip pnp: discovered phone not recorded');
+          }
+        },
       });
     } catch (err) {
       await tftp?.close();
