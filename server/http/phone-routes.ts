@@ -46,8 +46,9 @@ function log(request: FastifyRequest, result: PhoneResult): void {
 /** Holds a refusal until `floorMs` after `startedAt` so known and unknown devices take as long. */
 async function holdRefusal(result: PhoneResult, startedAt: number, floorMs: number): Promise<void> {
   if (result.logEvent.outcome !== 'refused' && result.logEvent.outcome !== 'forbidden') return;
-  const wait = startedAt + floorMs - performance.now();
-  if (wait > 0) await sleep(wait);
+  const until = startedAt + floorMs;
+  // Timers run on a whole-millisecond, cached loop clock and may wake a fraction early: re-check.
+  while (performance.now() < until) await sleep(Math.max(1, until - performance.now()));
 }
 
 function ifRangeOf(request: FastifyRequest): string | undefined {
