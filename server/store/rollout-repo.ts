@@ -49,7 +49,7 @@ export interface RolloutRepository {
   updateState(id: string, state: RolloutState, at: string): void;
   get(id: string): Rollout | undefined;
   list(filter: { siteId?: string; status?: string }): Rollout[];
-  /** The newest rollout of a site and model, whatever its state. */
+  /** The newest rollout of a site and model, whatever its state (insertion order breaks a tie in time). */
   forSiteModel(siteId: string, model: string): Rollout | undefined;
   /** Rollouts a tick must look at. */
   active(): Rollout[];
@@ -142,7 +142,7 @@ export function sqliteRollouts(db: Database): RolloutRepository {
       return rows.map(toRollout);
     },
     forSiteModel(siteId, model) {
-      const row = prepare(db, 'SELECT * FROM firmware_rollouts WHERE site_id = ? AND model = ? ORDER BY created_at DESC, id LIMIT 1').get(siteId, model) as
+      const row = prepare(db, 'SELECT * FROM firmware_rollouts WHERE site_id = ? AND model = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(siteId, model) as
         | Row
         | undefined;
       return row === undefined ? undefined : toRollout(row);
