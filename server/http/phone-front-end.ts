@@ -13,6 +13,8 @@ import { createPhoneFiles, type PhoneTrustOptions } from '../services/phone-file
 import { sqlitePhoneRepo } from '../store/phone-read-repo.ts';
 import { sqliteRollouts } from '../store/rollout-repo.ts';
 import { createSqliteStore } from '../store/sqlite-store.ts';
+import { parseSourceAddress, unionGuard } from '../domain/site-network-guard.ts';
+import { withFirmware } from '../tftp/firmware-file-source.ts';
 import { pipelineFileSource, tftpBanCheck, type PipelineLogger } from '../tftp/pipeline-file-source.ts';
 import type { AppPlugin } from './app.ts';
 import { registerPhoneRoutes } from './phone-routes.ts';
@@ -118,7 +120,8 @@ export function createPhoneFrontEnd(deps: PhoneFrontEndDeps) {
     phoneRepo,
     rollouts,
     firmware,
-    tftpSource: pipelineFileSource(phone, deps.logger),
+    // Firmware images over TFTP too, for phones (and DHCP option 66 setups) that only speak TFTP.
+    tftpSource: withFirmware(pipelineFileSource(phone, deps.logger), firmware, (address) => unionGuard(phoneRepo.sites()).allows(parseSourceAddress(address)?.toString() ?? address)),
     tftpIsBanned: tftpBanCheck(phone),
     close: (): void => phone.close(),
   };
