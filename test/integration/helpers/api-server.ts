@@ -34,6 +34,22 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/** The server config integration tests run with: loopback HTTP on port 0, nothing else, quiet. */
+export function testConfig(dataDir: string): Config {
+  return {
+    dataDir,
+    http: { host: '127.0.0.1', port: 0 },
+    https: null,
+    tftp: null,
+    publicUrl: 'http://127.0.0.1/',
+    publicUrlDerived: true,
+    discovery: [],
+    logLevel: 'silent',
+    adminToken: undefined,
+    limits: DEFAULT_LIMITS,
+  };
+}
+
 /**
  * The real app (buildApp) over a real SQLite file in a temp dir, listening on 127.0.0.1 port 0.
  * `now` lets a test move the clock (retention).
@@ -46,18 +62,7 @@ export async function startApiServer(opts: { now?: () => Date } = {}): Promise<A
   const services = createServices({ db, catalog, ...(opts.now ? { now: opts.now } : {}) });
   const { token } = services.tokens.ensureBootstrap();
   if (token === null) throw new Error('first start must return the generated token');
-  const config: Config = {
-    dataDir: dir,
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: null,
-    publicUrl: 'http://127.0.0.1/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'silent',
-    adminToken: undefined,
-    limits: DEFAULT_LIMITS,
-  };
+  const config = testConfig(dir);
   const app = await buildApp({ config, services, catalog });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;

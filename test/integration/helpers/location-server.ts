@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_LIMITS, type Config } from '../../../server/config.ts';
+import { testConfig } from './api-server.ts';
 import { buildApp, type App } from '../../../server/http/app.ts';
 import { readCatalog } from '../../../server/io/read-catalog.ts';
 import { createServices, type ServiceDeps, type Services } from '../../../server/services/index.ts';
@@ -27,18 +27,7 @@ export async function startLocationServer(location: NonNullable<ServiceDeps['loc
   const catalog = readCatalog(join(REPO, 'firmware-profiles'));
   const services = createServices({ db, catalog, location });
   const { token } = services.tokens.ensureBootstrap();
-  const config: Config = {
-    dataDir: dir,
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: null,
-    publicUrl: 'http://127.0.0.1/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'silent',
-    adminToken: undefined,
-    limits: DEFAULT_LIMITS,
-  };
+  const config = testConfig(dir);
   const app = await buildApp({ config, services, catalog });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
