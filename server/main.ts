@@ -218,6 +218,8 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
         await tftp?.close();
         await https?.close();
         await app.close();
+        // In-flight report requests have their answers by now; anything still queued is written.
+        await services.e911.flushReports();
         db.close();
         logger.flush();
       })();

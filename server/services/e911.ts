@@ -20,6 +20,7 @@ import { appError, isAppError, type DeskprovError } from '../errors.ts';
 import type { DeviceE911State, E911Repository } from '../store/e911-repo.ts';
 import type { Page } from '../store/repositories.ts';
 import { audit, checkSiteScope, listing, notFound, type ServiceContext, unknownReference } from './context.ts';
+import { createGroupCommit } from './group-commit.ts';
 
 /**
  * Registers an address with the 911 provider. The default accepts what passed local validation;
@@ -251,6 +252,64 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
     };
   }
 
+  /** The checks that need no database: a refused report never joins a batch. Returns its time. */
+  function checkReport(principal: DevicePrincipal, report: AgentReport): number {
+    if (report.mac !== undefined && parseMac(report.mac, 'mac') !== principal.mac) {
+      throw appError('FORBIDDEN', 'a device token may only report for its own device', { field: 'mac' });
+    }
+    const at = Date.parse(report.at);
+    if (Number.isNaN(at)) throw appError('INVALID_FIELD', 'at must be an ISO 8601 time', { field: 'at' });
+    return at;
+  }
+
+  /**
+   * Stores one report inside the caller's transaction. A replayed id is accepted and ignored; a
+   * report older than the newest one taken is recorded but does not roll the state back. A change
+   * of resolved location is audited.
+   */
+  function applyReport(principal: DevicePrincipal, report: AgentReport, at: number, entries: NetworkMapEntry[]) {
+    const device = store.devices.get(principal.deviceId) ?? notFound('device', principal.mac);
+    const receivedAt = ctx.now().toISOString();
+    if (!repo.recordReportId(device.id, report.id, receivedAt)) return { duplicate: true, device };
+    const before = stateOf(device.id);
+    const previous = before.lastReport === null ? null : Date.parse(before.lastReport.at);
+    if (previous !== null && at < previous) return { duplicate: false, device };
+    const next: DeviceE911State = {
+      ...before,
+      lastReport: report,
+      lastReportAt: receivedAt,
+      lastEvidenceAt: report.network !== undefined ? receivedAt : before.lastEvidenceAt,
+      updatedAt: receivedAt,
+    };
+    const resolution = resolveFor(device, next, entries);
+    if (resolutionChanged(before.resolution, resolution)) {
+      audit(ctx, agentActor(principal), 'device.location', { type: 'device', id: device.mac }, before.resolution, resolution);
+    }
+    repo.putDeviceState({ ...next, resolution });
+    return { duplicate: false, device };
+  }
+
+  // Expired report ids are pruned at most once a minute: a DELETE per report costs more than the
+  // report itself when a fleet reports at once.
+  let prunedAt = Number.NEGATIVE_INFINITY;
+  function pruneReportIds(): void {
+    const now = ctx.now().getTime();
+    if (now - prunedAt < 60_000) return;
+    prunedAt = now;
+    repo.pruneReportIds(new Date(now - reportIdTtlMs).toISOString());
+  }
+
+  // The network map is read once per batch, not once per report.
+  let batchEntries: NetworkMapEntry[] | null = null;
+  const batchMapEntries = (): NetworkMapEntry[] => (batchEntries ??= repo.allMapEntries());
+  const reportBatches = createGroupCommit({
+    transaction: (fn) => store.transaction(fn),
+    beforeBatch: () => {
+      batchEntries = null;
+      pruneReportIds();
+    },
+  });
+
   const service = {
     createLocation(actor: Principal, input: LocationInput): EmergencyLocation {
       checkSiteScope(actor, input.siteId);
@@ -425,37 +484,30 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
      * recorded but does not roll the state back. A change of resolved location is audited.
      */
     acceptReport(principal: DevicePrincipal, report: AgentReport): { duplicate: boolean } {
-      if (report.mac !== undefined && parseMac(report.mac, 'mac') !== principal.mac) {
-        throw appError('FORBIDDEN', 'a device token may only report for its own device', { field: 'mac' });
-      }
-      const at = Date.parse(report.at);
-      if (Number.isNaN(at)) throw appError('INVALID_FIELD', 'at must be an ISO 8601 time', { field: 'at' });
+      const at = checkReport(principal, report);
       const result = store.transaction(() => {
-        const device = store.devices.get(principal.deviceId) ?? notFound('device', principal.mac);
-        const receivedAt = ctx.now().toISOString();
-        if (!repo.recordReportId(device.id, report.id, receivedAt)) return { duplicate: true, device };
-        repo.pruneReportIds(new Date(ctx.now().getTime() - reportIdTtlMs).toISOString());
-        const before = stateOf(device.id);
-        const previous = before.lastReport === null ? null : Date.parse(before.lastReport.at);
-        if (previous !== null && at < previous) return { duplicate: false, device };
-        const next: DeviceE911State = {
-          ...before,
-          lastReport: report,
-          lastReportAt: receivedAt,
-          lastEvidenceAt: report.network !== undefined ? receivedAt : before.lastEvidenceAt,
-          updatedAt: receivedAt,
-        };
-        const resolution = resolveFor(device, next, repo.allMapEntries());
-        if (resolutionChanged(before.resolution, resolution)) {
-          audit(ctx, agentActor(principal), 'device.location', { type: 'device', id: device.mac }, before.resolution, resolution);
-        }
-        repo.putDeviceState({ ...next, resolution });
-        return { duplicate: false, device };
+        pruneReportIds();
+        return applyReport(principal, report, at, repo.allMapEntries());
       });
       // After the commit: listeners (the status stream) only ever see stored state.
       if (!result.duplicate) emit(result.device);
       return { duplicate: result.duplicate };
     },
+
+    /**
+     * `acceptReport` for the agents' route: reports that arrive together share one transaction
+     * (services/group-commit.ts), so a fleet reporting at once costs one disk commit per batch
+     * instead of one per report. Resolves after the batch is committed.
+     */
+    async submitReport(principal: DevicePrincipal, report: AgentReport): Promise<{ duplicate: boolean }> {
+      const at = checkReport(principal, report);
+      const result = await reportBatches.run(() => applyReport(principal, report, at, batchMapEntries()));
+      if (!result.duplicate) emit(result.device);
+      return { duplicate: result.duplicate };
+    },
+
+    /** Commits the reports waiting for their batch (graceful shutdown). */
+    flushReports: () => reportBatches.flush(),
 
     /** Calls `listener` with a device's status after each change; returns the unsubscribe. */
     onStatusChange(listener: StatusListener): () => void {

@@ -138,7 +138,7 @@ export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
     async (request, reply) => {
       if (request.device === null) throw appError('UNAUTHORIZED', 'a device token is required');
       const report = request.body as AgentReport;
-      const { duplicate } = e911.acceptReport(request.device, report);
+      const { duplicate } = await e911.submitReport(request.device, report);
       return reply.code(202).send({ id: report.id, duplicate });
     },
   );
