@@ -3,7 +3,7 @@ import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, wr
 import type { Database } from 'better-sqlite3';
 
 /**
- * Secrets at rest: SIP secrets and device HTTP credentials are stored sealed with AES-256-GCM
+ * Secrets at rest: SIP secrets, device HTTP credentials and switch SNMP credentials are stored sealed with AES-256-GCM
  * under a key kept in a file beside the database (`<data>/secret.key`, mode 0600), so a copied
  * `.db` (or a backup) without that file yields no secret. Sealed values read
  * `enc1:<key id>:<base64 of iv | tag | ciphertext>`; the key id lets a rotation re-seal in place
@@ -20,6 +20,8 @@ const AAD = Buffer.from('deskprov secret v1');
 export const SEALED_COLUMNS: ReadonlyArray<{ table: string; key: string; column: string }> = [
   { table: 'extensions', key: 'number', column: 'secret' },
   { table: 'device_http_credentials', key: 'device_id', column: 'secret' },
+  // The whole SNMP credentials JSON (v2c community, v3 user and keys): server/store/switch-repo.ts.
+  { table: 'switches', key: 'id', column: 'credentials' },
 ];
 
 interface KeyFile {

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { NetworkEvidence } from '../domain/e911-evidence.ts';
 import type { SwitchPollState, SwitchRecord } from '../domain/switch-inventory.ts';
 import type { Page, PageOf } from './repositories.ts';
+import { secretBoxOf, type SecretBox } from './secret-box.ts';
 import { numOrNull, pageOf, type Row, str, strOrNull, where } from './sqlite/sql-helpers.ts';
 
 /** Where a poll found a device: switch-port evidence from one switch. */
@@ -53,14 +54,14 @@ export interface SwitchRepository {
 const json = (v: unknown): string => JSON.stringify(v);
 const parse = <T>(v: unknown): T => JSON.parse(str(v)) as T;
 
-function toSwitch(r: Row): SwitchRecord {
+function toSwitch(r: Row, box: SecretBox): SwitchRecord {
   return {
     id: str(r.id),
     siteId: strOrNull(r.site_id),
     name: str(r.name),
     host: str(r.host),
     port: Number(r.port),
-    snmp: parse(r.credentials),
+    snmp: parse(box.open(str(r.credentials))),
     uplinkPorts: parse(r.uplink_ports),
     chassisId: r.chassis_id === null ? null : parse(r.chassis_id),
     createdAt: str(r.created_at),
@@ -68,7 +69,8 @@ function toSwitch(r: Row): SwitchRecord {
   };
 }
 
-function switchParams(s: SwitchRecord): Record<string, unknown> {
+/** The credentials column is sealed like other secrets (`SEALED_COLUMNS` in secret-box.ts). */
+function switchParams(s: SwitchRecord, box: SecretBox): Record<string, unknown> {
   return {
     id: s.id,
     site: s.siteId,
@@ -76,7 +78,7 @@ function switchParams(s: SwitchRecord): Record<string, unknown> {
     host: s.host,
     port: s.port,
     version: s.snmp.version,
-    credentials: json(s.snmp),
+    credentials: box.seal(json(s.snmp)),
     uplinks: json(s.uplinkPorts),
     chassis: s.chassisId === null ? null : json(s.chassisId),
     created: s.createdAt,
@@ -106,6 +108,8 @@ const toSighting = (r: Row): SwitchSighting => ({
 });
 
 export function sqliteSwitches(db: Database): SwitchRepository {
+  const box = secretBoxOf(db);
+  const toRecord = (r: Row): SwitchRecord => toSwitch(r, box);
   const insert = db.prepare(`INSERT INTO switches (id, site_id, name, host, port, snmp_version, credentials,
     uplink_ports, chassis_id, created_at, updated_at) VALUES (@id, @site, @name, @host, @port, @version,
     @credentials, @uplinks, @chassis, @created, @updated)`);
@@ -140,18 +144,18 @@ export function sqliteSwitches(db: Database): SwitchRepository {
     UNION SELECT device_id FROM switch_sightings WHERE observed_at >= @snmpFrom AND observed_at < @snmpTo`);
 
   return {
-    insert: (s) => void insert.run(switchParams(s)),
+    insert: (s) => void insert.run(switchParams(s, box)),
     get: (id) => {
       const row = get.get(id) as Row | undefined;
-      return row && toSwitch(row);
+      return row && toRecord(row);
     },
     byAddress: (host, port) => {
       const row = byAddress.get(host, port) as Row | undefined;
-      return row && toSwitch(row);
+      return row && toRecord(row);
     },
-    list: (filter, page) => pageOf(db, 'switches', where([['site_id = ?', filter.siteId]]), 'created_at, id', page, toSwitch),
-    all: () => (all.all() as Row[]).map(toSwitch),
-    update: (s) => void update.run(switchParams(s)),
+    list: (filter, page) => pageOf(db, 'switches', where([['site_id = ?', filter.siteId]]), 'created_at, id', page, toRecord),
+    all: () => (all.all() as Row[]).map(toRecord),
+    update: (s) => void update.run(switchParams(s, box)),
     delete: (id) => void remove.run(id),
 
     pollState: (switchId) => {

@@ -15,6 +15,7 @@ import { runBin } from '../setup/cli-process.ts';
 const ADMIN = 'backup-test-admin-token-0123456789';
 const MAC = '44dbd2010203';
 const UA = 'Yealink SIP-T54W 96.86.0.70 44:db:d2:01:02:03';
+const COMMUNITY = 'backup-community-5e1d';
 
 let dir: string;
 let dataDir: string;
@@ -54,7 +55,7 @@ async function api(method: string, path: string, body?: unknown, token = ADMIN) 
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 }
 
-/** Rows in most tables: sites, users, extensions, devices, credentials, served files, profiles, numbers, tokens, audit. */
+/** Rows in most tables: sites, users, extensions, devices, credentials, served files, profiles, numbers, tokens, switches, audit. */
 async function populate(): Promise<{ sip: string; token: string }> {
   const site = await api('POST', '/sites', {
     name: 'HQ',
@@ -74,6 +75,8 @@ async function populate(): Promise<{ sip: string; token: string }> {
   await served.text();
   const token = await api('POST', '/tokens', { name: 'ops', role: 'admin' });
   expect(token.status).toBe(201);
+  const sw = await api('POST', '/switches', { name: 'Floor 1', siteId: site.body.id, host: '127.0.0.1', port: 16161, snmp: { version: '2c', community: COMMUNITY } });
+  expect(sw.status).toBe(201);
   const sip = await api('POST', `/extensions/${user.body.extension.number}/secret:reveal`);
   expect(sip.status).toBe(200);
   mkdirSync(join(dataDir, 'firmware', 'yealink'), { recursive: true });
@@ -123,12 +126,13 @@ describe('backup and restore (item 22)', () => {
     expect(liveDigest(join(dataDir, 'deskprov.db')).digest).toBe(before.digest);
     const empty = Object.entries(before.counts).filter(([, n]) => n === 0).map(([t]) => t);
     // The fixture fills the tables that hold state an admin would miss.
-    for (const table of ['sites', 'users', 'extensions', 'devices', 'device_http_credentials', 'device_served_files', 'profiles', 'numbers', 'api_tokens', 'audit_events', 'installation']) {
+    for (const table of ['sites', 'users', 'extensions', 'devices', 'device_http_credentials', 'device_served_files', 'profiles', 'numbers', 'api_tokens', 'switches', 'audit_events', 'installation']) {
       expect(empty).not.toContain(table);
     }
     expect(final.header.firmware).toEqual([{ path: 'yealink/T54W-96.86.0.70.rom', size: 4096, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     const bytes = readFileSync(final.file).toString('latin1');
     expect(bytes).not.toContain(sip);
+    expect(bytes).not.toContain(COMMUNITY);
 
     // Changes after the backup are undone by the restore.
     expect((await api('POST', '/numbers', { e164: '+4930999999', region: 'DE' })).status).toBeLessThan(300);
@@ -143,6 +147,7 @@ describe('backup and restore (item 22)', () => {
     // The restored server serves the same secret.
     await start();
     expect((await api('POST', '/extensions/1000/secret:reveal')).body.secret).toBe(sip);
+    expect(server?.services.switches.all().map((s) => s.snmp)).toEqual([{ version: '2c', community: COMMUNITY }]);
   });
 
   it('refuses a damaged backup and another installation’s backup, changing nothing', async () => {
