@@ -1,3 +1,5 @@
+import type { CertificateCheck } from './device-certificate.ts';
+
 /**
  * Who may fetch a device's own files (DESIGN.md "Phone-facing trust"). Pure: facts in, a verdict
  * out; the pipeline gathers the facts (device record, credentials, Digest check) and acts on it.
@@ -9,6 +11,9 @@
  * - Trust on first use: until the claim window closes, the device's files are served without
  *   credentials and carry its credentials; after the first hand-out, the same source may finish
  *   that boot within `graceMs`; from then on credentials are required.
+ * - A verified vendor certificate naming this device's MAC authenticates it like credentials
+ *   (§2.5 item 7); any other presented certificate is refused uniformly, and a site that requires
+ *   certificates refuses everything else (credentials and claim window alike).
  */
 
 export type AuthCheck =
@@ -39,10 +44,14 @@ export interface AccessFacts {
   ip: string;
   now: number;
   graceMs: number;
+  /** The client certificate judged against this device; absent or `none` when none was presented. */
+  certificate?: CertificateCheck;
+  /** True when the device's site accepts only certificate-authenticated fetches. */
+  certificateRequired?: boolean;
 }
 
 export type AccessVerdict =
-  | { kind: 'serve'; via: 'credentials' | 'claim-window' | 'claim-grace'; firstHandOut: boolean }
+  | { kind: 'serve'; via: 'credentials' | 'certificate' | 'claim-window' | 'claim-grace'; firstHandOut: boolean }
   | { kind: 'refuse'; reason: string }
   | { kind: 'forbidden'; reason: string }
   | { kind: 'stale' };
@@ -50,10 +59,18 @@ export type AccessVerdict =
 /** Decides one request for a device file. */
 export function decideAccess(facts: AccessFacts): AccessVerdict {
   const { auth } = facts;
+  const certificate = facts.certificate ?? { kind: 'none' };
+  // A certificate that does not fit is refused like wrong credentials: the same uniform answer.
+  if (certificate.kind === 'refused') return { kind: 'refuse', reason: certificate.reason };
   if ((auth.kind === 'valid' || auth.kind === 'stale') && auth.deviceId !== facts.deviceId) {
     return { kind: 'forbidden', reason: 'credentials of another device' };
   }
   if (facts.deviceId === null) return { kind: 'refuse', reason: facts.notInService ?? 'unknown device' };
+  if (certificate.kind === 'this-device') {
+    // The genuine device has its credentials now: the claim window closes for everyone else.
+    return { kind: 'serve', via: 'certificate', firstHandOut: facts.claim !== null && facts.claim.handedOutAt === null };
+  }
+  if (facts.certificateRequired === true) return { kind: 'refuse', reason: 'client certificate required' };
   if (auth.kind === 'valid') return { kind: 'serve', via: 'credentials', firstHandOut: false };
   if (auth.kind === 'stale') return { kind: 'stale' };
   if (auth.kind === 'invalid') return { kind: 'refuse', reason: 'wrong credentials' };

@@ -6,6 +6,7 @@ import type { FirmwareStore } from '../io/firmware-store.ts';
 import { appError } from '../errors.ts';
 import { OUTSIDE_BODY, type PhoneFiles, type PhoneResult, type PhoneTransport } from '../services/phone-files.ts';
 import { contentRange, decideRange, notModified } from './http-semantics.ts';
+import { peerCertificateFacts } from './tls-client-cert.ts';
 
 /**
  * Phone-facing HTTP: `GET`/`HEAD /<file>` at the root of the public URL (CONTRACT.md "HTTP"),
@@ -32,9 +33,12 @@ function transportOf(request: FastifyRequest): PhoneTransport {
   return request.protocol === 'https' ? 'https' : 'http';
 }
 
-/** One JSON line per phone request; a ban adds the line fail2ban matches (docs/SECURITY.md). */
-function log(request: FastifyRequest, result: PhoneResult): void {
-  const line = result.logEvent;
+/**
+ * One JSON line per phone request, written when the answer is sent (so it has the status on the
+ * wire, e.g. 304, and the response time); a ban adds the line fail2ban matches (docs/SECURITY.md).
+ */
+function log(request: FastifyRequest, reply: FastifyReply, result: PhoneResult): void {
+  const line = { ...result.logEvent, sent: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 };
   if (result.status === 200 || result.status === 204) request.log.info(line, 'phone file');
   else if (result.status === 429) request.log.debug(line, 'phone file refused: banned source');
   else request.log.info(line, 'phone file refused');
@@ -42,6 +46,16 @@ function log(request: FastifyRequest, result: PhoneResult): void {
     request.log.warn({ event: 'deskprov.phone.ban', ip: result.ban.ip, misses: result.ban.misses }, 'phone source banned');
   }
 }
+
+/** The pipeline's answer, kept on the request until its log line is written. */
+const answers = new WeakMap<FastifyRequest, PhoneResult>();
+const phoneRouteOptions = {
+  config: { auth: 'none' as const, ownRequestLog: true },
+  onResponse: async (request: FastifyRequest, reply: FastifyReply) => {
+    const result = answers.get(request);
+    if (result !== undefined) log(request, reply, result);
+  },
+};
 
 /** Holds a refusal until `floorMs` after `startedAt` so known and unknown devices take as long. */
 async function holdRefusal(result: PhoneResult, startedAt: number, floorMs: number): Promise<void> {
@@ -81,7 +95,7 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: PhoneRouteDeps):
 
   const params = Type.Object({ name: Type.String({ pattern: PHONE_FILE_NAME }) });
 
-  app.get<{ Params: { name: string } }>('/:name', { schema: { params, hide: true }, config: { auth: 'none' } }, async (request, reply) => {
+  app.get<{ Params: { name: string } }>('/:name', { schema: { params, hide: true }, ...phoneRouteOptions }, async (request, reply) => {
     const startedAt = performance.now();
     const result = phone.fetch({
       path: request.params.name,
@@ -90,13 +104,14 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: PhoneRouteDeps):
       transport: transportOf(request),
       method: request.method,
       authorization: request.headers.authorization,
+      clientCertificate: peerCertificateFacts(request.raw.socket),
     });
-    log(request, result);
+    answers.set(request, result);
     await holdRefusal(result, startedAt, phone.options.refusalFloorMs);
     return send(request, reply, result);
   });
 
-  app.put<{ Params: { name: string }; Body: Buffer }>('/:name', { schema: { params, hide: true }, config: { auth: 'none' } }, async (request, reply) => {
+  app.put<{ Params: { name: string }; Body: Buffer }>('/:name', { schema: { params, hide: true }, ...phoneRouteOptions }, async (request, reply) => {
     const startedAt = performance.now();
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.from(JSON.stringify(request.body ?? ''));
     const result = phone.upload(
@@ -107,10 +122,11 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: PhoneRouteDeps):
         transport: transportOf(request),
         method: 'PUT',
         authorization: request.headers.authorization,
+        clientCertificate: peerCertificateFacts(request.raw.socket),
       },
       body,
     );
-    log(request, result);
+    answers.set(request, result);
     await holdRefusal(result, startedAt, phone.options.refusalFloorMs);
     return send(request, reply, result);
   });

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import selfsigned from 'selfsigned';
 import type { App } from './app.ts';
+import { clientCertificateOptions } from './tls-client-cert.ts';
 
 /**
  * HTTPS for phones and admins (CONTRACT.md: `--https host:port`, certificate from `<data>/tls/`,
@@ -66,15 +67,19 @@ export interface HttpsListener {
   close(): Promise<void>;
 }
 
-/** Listens on `host:port` with TLS and routes every request into `app` (which must be ready). */
+/**
+ * Listens on `host:port` with TLS and routes every request into `app` (which must be ready).
+ * With `clientCa` (vendor CA PEMs), phones are asked for a client certificate (docs/SECURITY.md).
+ */
 export async function listenHttps(
   app: App,
-  tls: Pick<TlsMaterial, 'key' | 'cert'>,
+  tls: Pick<TlsMaterial, 'key' | 'cert'> & { clientCa?: readonly string[] },
   address: { host: string; port: number },
   timeouts: { requestTimeoutMs: number; keepAliveTimeoutMs: number } = { requestTimeoutMs: 30_000, keepAliveTimeoutMs: 10_000 },
 ): Promise<HttpsListener> {
   await app.ready();
-  const server = https.createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, (req, res) => app.routing(req, res));
+  const clientCerts = tls.clientCa === undefined || tls.clientCa.length === 0 ? {} : clientCertificateOptions(tls.clientCa);
+  const server = https.createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2', ...clientCerts }, (req, res) => app.routing(req, res));
   server.requestTimeout = timeouts.requestTimeoutMs;
   server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
   await new Promise<void>((resolve, reject) => {

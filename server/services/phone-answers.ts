@@ -1,6 +1,7 @@
 import { appError, errorBody, type ErrorCode } from '../errors.ts';
 import type { BanList } from '../domain/ban-list.ts';
 import { basicChallenge, digestChallenges, type DigestConfig } from '../domain/digest-auth.ts';
+import type { PeerCertificateFacts } from '../domain/device-certificate.ts';
 import type { CachedFile } from '../provisioning/render-cache.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface PhoneRequest {
   /** HTTP method for Digest (`GET`, `HEAD`, `PUT`); TFTP uses `GET`. */
   method?: string;
   authorization?: string | undefined;
+  /** The TLS client certificate presented on this connection (HTTPS with vendor CAs configured). */
+  clientCertificate?: PeerCertificateFacts | undefined;
 }
 
 /** What happened, as one log line (never a secret, never a password or Authorization header). */

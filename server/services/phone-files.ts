@@ -74,6 +74,12 @@ export interface PhoneTrustOptions {
    * (E911-SECURITY §2.5 item 4). Applied by the HTTP front end.
    */
   refusalFloorMs: number;
+  /**
+   * Site ids (or `*` for all) whose devices must authenticate with a vendor client certificate
+   * over HTTPS (E911-SECURITY §2.5 item 7): Digest and the claim window are refused there, and
+   * TFTP serves their files without secrets.
+   */
+  certificateSites: readonly string[];
 }
 
 export const DEFAULT_TRUST_OPTIONS: PhoneTrustOptions = {
@@ -89,6 +95,7 @@ export const DEFAULT_TRUST_OPTIONS: PhoneTrustOptions = {
   maxUploadBytes: 256 * 1024,
   maxUploadsPerDevice: 16,
   refusalFloorMs: 8,
+  certificateSites: [],
 };
 
 export interface PhoneFilesDeps {
@@ -167,6 +174,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     random: deps.random,
     claimWindowMs: options.claimWindowMs,
     graceMs: options.graceMs,
+    certificateSites: options.certificateSites,
   });
   const { credentialsFor, decide } = trust;
   const reads = createPhoneReads(store, () => phoneRepo.sites());
@@ -310,7 +318,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     firmware: string | undefined,
   ): PhoneResult {
     if (context === null) return miss(jsonAnswer(404, NOT_FOUND_BODY, event(req, 'refused', 404, logged)), req.ip);
-    if (!context.site.tftpSecrets) {
+    if (!context.site.tftpSecrets || trust.certificateRequired(context.device)) {
       return renderDeviceFile(req, context, undefined, true, { ...logged, via: 'tftp-withheld' }, firmware);
     }
     const creds = credentialsFor(context.device);

@@ -1,4 +1,5 @@
 import type { Device } from '../domain/device.ts';
+import { checkCertificate, deviceCertificateOf } from '../domain/device-certificate.ts';
 import { parseAuthorization, verifyBasic, verifyDigest, type DigestConfig } from '../domain/digest-auth.ts';
 import { generateSecret } from '../domain/extension.ts';
 import { decideAccess, type AccessVerdict, type AuthCheck } from '../domain/phone-access.ts';
@@ -18,6 +19,8 @@ export interface PhoneTrustDeps {
   random: (bytes: number) => Buffer;
   claimWindowMs: number;
   graceMs: number;
+  /** Site ids whose devices must authenticate with a vendor certificate (`*`: every site). */
+  certificateSites?: readonly string[];
 }
 
 export function createPhoneTrust(deps: PhoneTrustDeps) {
@@ -59,6 +62,12 @@ export function createPhoneTrust(deps: PhoneTrustDeps) {
     });
   }
 
+  /** True when the device's site accepts only certificate-authenticated fetches (§2.5 item 7). */
+  function certificateRequired(device: Device): boolean {
+    const sites = deps.certificateSites ?? [];
+    return sites.includes('*') || (device.siteId !== null && sites.includes(device.siteId));
+  }
+
   function claimOpenUntil(creds: HttpCredentials, device: Device): string {
     return creds.claimOpenUntil ?? new Date(Date.parse(device.updatedAt) + deps.claimWindowMs).toISOString();
   }
@@ -82,11 +91,14 @@ export function createPhoneTrust(deps: PhoneTrustDeps) {
       ip: req.ip,
       now: now(),
       graceMs: deps.graceMs,
+      // Only HTTPS carries a certificate; a front end that set one on another transport is ignored.
+      certificate: checkCertificate(deviceCertificateOf(req.transport === 'https' ? req.clientCertificate : undefined), device?.mac ?? null),
+      certificateRequired: device !== null && certificateRequired(device),
     });
     return { verdict, creds };
   }
 
-  return { checkAuth, credentialsFor, claimOpenUntil, decide };
+  return { checkAuth, credentialsFor, claimOpenUntil, certificateRequired, decide };
 }
 
 export type PhoneTrust = ReturnType<typeof createPhoneTrust>;
