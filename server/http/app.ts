@@ -1,4 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyRequest,
+  type RawServerDefault,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -49,6 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     keepAliveTimeout: config.limits.keepAliveTimeoutMs,
     // Clients are phones and admins on the LAN; no proxy is trusted to set X-Forwarded-For.
     trustProxy: false,
+    // A boot storm is thousands of phone fetches a second: one line each, not three.
+    disableRequestLogging: (request: FastifyRequest) => request.routeOptions?.config?.ownRequestLog === true,
   });
   installValidation(base);
   const app = base.withTypeProvider<TypeBoxTypeProvider>();

@@ -18,6 +18,11 @@ declare module 'fastify' {
     auth?: 'admin' | 'device' | 'none';
     /** Lowest role allowed (admin auth only); defaults to `admin`. */
     minRole?: Role;
+    /**
+     * The route writes one line per request itself (the phone routes, whose line says what was
+     * served and why), so fastify's "incoming request" / "request completed" pair is left out.
+     */
+    ownRequestLog?: boolean;
   }
 }
 

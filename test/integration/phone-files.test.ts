@@ -189,6 +189,23 @@ describe('phone files over HTTP', () => {
     expect(server.logs.some((l) => l.event === 'deskprov.phone' && l.outcome === 'served')).toBe(true);
   });
 
+  it('writes one log line per phone fetch, with the status actually sent and the response time', async () => {
+    await prestage();
+    const first = await get(`${MAC}.cfg`);
+    const etag = first.headers.get('etag') ?? '';
+    const again = await get(`${MAC}.cfg`, { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    await server.app.close();
+    const ours = (l: Record<string, unknown>) => JSON.stringify(l).includes(`${MAC}.cfg`);
+    const lines = server.logs.filter(ours);
+    // No fastify "incoming request" / "request completed" pair for phone routes: one line each.
+    expect(lines.map((l) => l.msg)).toEqual(['phone file', 'phone file']);
+    expect(lines.map((l) => l.sent)).toEqual([200, 304]);
+    for (const line of lines) expect(typeof line.responseTime).toBe('number');
+    // Admin API requests keep fastify's request log.
+    expect(server.logs.some((l) => l.msg === 'request completed')).toBe(true);
+  });
+
   it('lets a rotation of phone credentials refuse the old ones and reopen the claim window', async () => {
     await prestage();
     const old = await claimAndClose();
