@@ -36,6 +36,19 @@ export interface SipState {
   lastError?: string;
 }
 
+/**
+ * A call the device placed, so the server can tell the people who must know of an emergency call
+ * (Kari's Law, 47 CFR 9.16; services/emergency-notify.ts). Reported once, in the report about the call.
+ */
+export interface CallEvidence {
+  /** The number as dialled; a SIP URI's user part counts (domain/emergency-call.ts). */
+  dialled: string;
+  /** When the call was placed (ISO 8601); the report's `at` when absent. */
+  at?: string;
+  /** The phone's call id, where it has one: one notification per call id. */
+  callId?: string;
+}
+
 /** One agent report: the body of `POST /api/v1/agent/reports`. Shared by agent and server. */
 export interface AgentReport {
   /** Idempotency key: a replayed report with the same id is accepted once. */
@@ -48,4 +61,6 @@ export interface AgentReport {
   configRevision?: string;
   sip?: SipState;
   network?: NetworkEvidence;
+  /** An outgoing call placed since the last report. */
+  call?: CallEvidence;
 }

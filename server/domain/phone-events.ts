@@ -6,7 +6,7 @@ import type { AgentReport } from './e911-evidence.ts';
  * Yealink `action_url.<event>`, Grandstream `ons.actionUrl.<event>`, Snom `action_<event>_url`,
  * Fanvil `<cti>` `<Event>Url`, Aastra/Mitel `action uri <event>`.
  */
-export type PhoneEventKind = 'registered' | 'unregistered' | 'registerFailed' | 'setupCompleted' | 'ipChange';
+export type PhoneEventKind = 'registered' | 'unregistered' | 'registerFailed' | 'setupCompleted' | 'ipChange' | 'outgoingCall';
 
 export const PHONE_EVENT_NAMES: Readonly<Record<string, PhoneEventKind>> = {
   // Yealink, Grandstream, Aastra/Mitel
@@ -17,6 +17,9 @@ export const PHONE_EVENT_NAMES: Readonly<Record<string, PhoneEventKind>> = {
   setupcompleted: 'setupCompleted',
   ip_change: 'ipChange',
   startup: 'setupCompleted',
+  // Yealink, Grandstream `outgoing_call`; Snom `action_outgoing_url`, Aastra `action uri outgoing`
+  outgoing_call: 'outgoingCall',
+  outgoing: 'outgoingCall',
   // Snom
   log_on: 'registered',
   log_off: 'unregistered',
@@ -68,6 +71,10 @@ export interface PhoneEventQuery {
   /** Registrar answer code (Aastra `$$REGISTRATIONCODE$$`). */
   code?: string;
   registrar?: string;
+  /** The dialled number of an outgoing call (Grandstream/Yealink/Snom `$remote`, Aastra `$$REMOTENUMBER$$`). */
+  number?: string;
+  /** The phone's call id, where it has one (Yealink `$call_id`, Snom `$call-id`). */
+  callid?: string;
 }
 
 /** The report fields an event changes; the rest of the device's state is kept. */
@@ -88,5 +95,10 @@ export function phoneEventPatch(kind: PhoneEventKind, q: PhoneEventQuery): Omit<
       return { ...(q.rev === undefined ? {} : { configRevision: q.rev }), ...firmware };
     case 'ipChange':
       return { ...(q.ip === undefined ? {} : { network: { ip: q.ip } }), ...firmware };
+    case 'outgoingCall':
+      // The number is what the emergency-call notification reads (services/emergency-notify.ts).
+      return q.number === undefined || q.number === ''
+        ? { ...firmware }
+        : { call: { dialled: q.number, ...(q.callid === undefined ? {} : { callId: q.callid }) }, ...firmware };
   }
 }

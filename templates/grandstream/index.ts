@@ -5,6 +5,7 @@ import { posixTz, zoneRules } from '../../server/provisioning/timezone.ts';
 import {
   credentialsIn,
   defineDialect,
+  eventUrl,
   flag,
   keysFor,
   linesFor,
@@ -53,6 +54,26 @@ const PROTOCOL: Record<string, string> = { tftp: '0', http: '1', https: '2' };
  * `P(300+3k)`; modes 0 speed dial, 1 BLF (✘: GXP P-value sheet as remembered). Line keys are the
  * phone's default layout, so `line` keys are not written.
  */
+/**
+ * Action URLs (web UI Settings → Outbound Notification → Action URL) reported to the status
+ * endpoint: P8304 Setup Completed, P8305 Registered, P8306 Unregistered, P8311 Outgoing Call
+ * (GRP261x/GRP26xx administration guides, "Action URL Parameters P-values"; VENDORS.md §5 has
+ * only the GRP `ons.actionUrl.*` names, which are the `<item>` form this writer does not render).
+ * Variables `$mac`, `$phone_ip`, `$program_version`, `$remote` (the other party: the dialled
+ * number on an outgoing call) are from the GXP17xx/GRP guides. That GXP21xx, HT and WP models take
+ * the same P-values, and that the field takes a URL with its scheme (the guides' examples leave it
+ * out), are ✘: see the model notes.
+ */
+const EVENTS = [
+  ['P8304', 'setup_completed'],
+  ['P8305', 'registered'],
+  ['P8306', 'unregistered'],
+  ['P8311', 'outgoing_call'],
+] as const;
+const EVENT_VARIABLES = 'mac=$mac&ip=$phone_ip&firmware=$program_version';
+// The outgoing-call URL also names the dialled number, for the emergency-call notification.
+const EVENT_EXTRA: Partial<Record<(typeof EVENTS)[number][1], string>> = { outgoing_call: '&number=$remote' };
+
 const MPK_COUNT = 7;
 const MPK_MODE = { speeddial: '0', blf: '1' } as const;
 
@@ -92,6 +113,7 @@ const profileSection: ProfileSection<SettingsList> = (input) => {
     // Phonebook XML download: P330 1 = HTTP, P331 its URL (✘ from the P-value sheet).
     list.set('P330', '1').set('P331', splitUrl(s.directory.url).hostPath);
   }
+  for (const [p, event] of EVENTS) list.set(p, eventUrl(s, `event=${event}&${EVENT_VARIABLES}${EVENT_EXTRA[event] ?? ''}`));
   return list;
 };
 

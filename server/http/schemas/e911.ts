@@ -158,6 +158,16 @@ export const AgentReportBody = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    call: Type.Optional(
+      Type.Object(
+        {
+          dialled: Type.String({ minLength: 1, maxLength: 128, description: 'the number as dialled; a SIP URI user part counts' }),
+          at: Type.Optional(Type.String({ format: 'date-time' })),
+          callId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+        },
+        { additionalProperties: false, description: 'an outgoing call placed since the last report (emergency-call notification)' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -245,4 +255,6 @@ export const PhoneEventQuery = Type.Object({
   firmware: Type.Optional(Type.String({ maxLength: 128 })),
   code: Type.Optional(Type.String({ maxLength: 16 })),
   registrar: Type.Optional(Type.String({ maxLength: 256 })),
+  number: Type.Optional(Type.String({ maxLength: 128, description: 'dialled number of an outgoing call' })),
+  callid: Type.Optional(Type.String({ maxLength: 128 })),
 });

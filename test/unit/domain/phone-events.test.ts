@@ -8,6 +8,7 @@ describe('phone action-URL events', () => {
     ['register_failed', 'registerFailed'], ['RegFailed', 'registerFailed'],
     ['setup_completed', 'setupCompleted'], ['setupCompleted', 'setupCompleted'], ['BootCompleted', 'setupCompleted'], ['startup', 'setupCompleted'],
     ['ip_change', 'ipChange'], ['IPChange', 'ipChange'],
+    ['outgoing_call', 'outgoingCall'], ['outgoing', 'outgoingCall'],
     ['off_hook', null], ['incoming_call', null],
   ] as const)('maps vendor event %s to %s', (name, kind) => {
     expect(phoneEventKind(name)).toBe(kind);
@@ -41,5 +42,12 @@ describe('phone action-URL events', () => {
     expect(phoneEventPatch('setupCompleted', { rev: '12' })).toEqual({ configRevision: '12' });
     expect(phoneEventPatch('ipChange', { ip: '10.1.2.9' })).toEqual({ network: { ip: '10.1.2.9' } });
     expect(phoneEventPatch('unregistered', {})).toEqual({ sip: { registered: false } });
+  });
+
+  it('turns an outgoing call into call evidence with the dialled number, and into nothing without one', () => {
+    expect(phoneEventPatch('outgoingCall', { number: '911', callid: 'abc@pbx' })).toEqual({ call: { dialled: '911', callId: 'abc@pbx' } });
+    expect(phoneEventPatch('outgoingCall', { number: '911' })).toEqual({ call: { dialled: '911' } });
+    expect(phoneEventPatch('outgoingCall', { number: '' })).toEqual({});
+    expect(phoneEventPatch('outgoingCall', {})).toEqual({});
   });
 });

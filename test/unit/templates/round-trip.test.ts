@@ -7,7 +7,7 @@ import type { CanonicalSettings, ModelFile, ModelProfile } from '../../../server
 /** Dialects whose config has no place for per-device HTTP credentials (TFTP-only enterprise Cisco). */
 const NO_CREDENTIALS = new Set(['cisco-sep']);
 /** Dialects that report events to the status endpoint (Cisco and Obihai have no action URLs). */
-const WITH_EVENTS = new Set(['yealink', 'poly', 'snom', 'fanvil', 'aastra']);
+const WITH_EVENTS = new Set(['yealink', 'poly', 'snom', 'fanvil', 'aastra', 'grandstream']);
 
 function read(dialect: string, file: ModelFile, model: ModelProfile, settings: CanonicalSettings): Map<string, string> {
   const reader = READERS[dialect];
