@@ -5,6 +5,7 @@ import { processIo, type CliIo } from './output.ts';
 import { backupCommands } from './commands/backup.ts';
 import { devicesCommand } from './commands/devices.ts';
 import { dhcpCommand } from './commands/dhcp.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { importCommand, ImportRejected } from './commands/import.ts';
 import { keysCommand } from './commands/keys.ts';
 import { numbersCommand } from './commands/numbers.ts';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   backupCommands(program, io);
   keysCommand(program, io);
   dhcpCommand(program, io);
+  doctorCommand(program, io, setExit);
   // exitOverride and output settings are not inherited by subcommands added before them.
   for (const command of allCommands(program)) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -40,7 +40,7 @@ export function serveCommand(program: Command, io: CliIo, setExit: (code: number
 }
 
 /** The config file's settings, or ConfigRejected naming the file and every bad key. */
-function readConfig(configPath: string): ConfigFile {
+export function readConfig(configPath: string): ConfigFile {
   let text: string;
   try {
     text = readFileSync(configPath, 'utf8');
