@@ -25,6 +25,24 @@ export const ConfigFileSchema = Type.Object(
       Type.Array(Type.String({ minLength: 1 }), { description: 'interface names for mDNS and SIP PnP (DESKPROV_DISCOVERY); empty: off' }),
     ),
     log: Type.Optional(Type.Union(LOG_LEVELS.map((level) => Type.Literal(level)), { description: 'log level (DESKPROV_LOG)' })),
+    phoneSecurity: Type.Optional(
+      Type.Object(
+        {
+          clientCaFiles: Type.Optional(
+            Type.Array(Type.String({ minLength: 1 }), {
+              description: 'PEM files of vendor CAs; HTTPS then asks phones for their factory certificate (relative to the working directory)',
+            }),
+          ),
+          certificateSites: Type.Optional(
+            Type.Array(Type.String({ minLength: 1 }), { description: 'site ids (or "*") whose phones must authenticate with a vendor certificate' }),
+          ),
+          encryptedFileSites: Type.Optional(
+            Type.Array(Type.String({ minLength: 1 }), { description: 'site ids (or "*") whose phones get encrypted config files where the model supports it' }),
+          ),
+        },
+        { additionalProperties: false, description: 'client certificates and encrypted files (docs/SECURITY.md)' },
+      ),
+    ),
     limits: Type.Optional(
       Type.Object(
         {

@@ -46,6 +46,18 @@ export interface Config {
   /** `DESKPROV_ADMIN_TOKEN`: the first-start super-admin token; undefined means generate one. */
   adminToken: string | undefined;
   limits: Limits;
+  /** Client certificates and encrypted files (config file only); absent means both off. */
+  phoneSecurity?: PhoneSecurity;
+}
+
+/** `phoneSecurity` of the config file, paths resolved (docs/SECURITY.md). */
+export interface PhoneSecurity {
+  /** Absolute paths of vendor CA PEM bundles; non-empty makes HTTPS request client certificates. */
+  clientCaFiles: string[];
+  /** Site ids, or `*`, whose phones must present a vendor certificate. */
+  certificateSites: string[];
+  /** Site ids, or `*`, whose phones get encrypted files where their model supports it. */
+  encryptedFileSites: string[];
 }
 
 /** Flag values as given on the command line (all optional strings). */
@@ -133,6 +145,8 @@ export function parseConfig(flags: ConfigFlags, env: Env, system: SystemFacts, f
       ? http && derivePublicUrl(http, system)
       : parsePublicUrl(publicRaw, errors);
 
+  const phoneSecurity = phoneSecurityOf(file.phoneSecurity, https ?? null, system, errors);
+
   if (errors.length > 0 || !http || !publicUrl || logLevel === undefined || https === undefined || tftp === undefined) {
     return { ok: false, errors };
   }
@@ -149,8 +163,28 @@ export function parseConfig(flags: ConfigFlags, env: Env, system: SystemFacts, f
       logLevel,
       adminToken,
       limits: { ...DEFAULT_LIMITS, ...file.limits },
+      ...(phoneSecurity === undefined ? {} : { phoneSecurity }),
     },
   };
+}
+
+function phoneSecurityOf(
+  raw: ConfigFile['phoneSecurity'],
+  https: ListenAddress | null,
+  system: SystemFacts,
+  errors: string[],
+): PhoneSecurity | undefined {
+  if (raw === undefined) return undefined;
+  const out: PhoneSecurity = {
+    clientCaFiles: (raw.clientCaFiles ?? []).map((file) => path.resolve(system.cwd, file)),
+    certificateSites: raw.certificateSites ?? [],
+    encryptedFileSites: raw.encryptedFileSites ?? [],
+  };
+  // Requiring certificates nobody can present would lock every phone of those sites out.
+  if (out.certificateSites.length > 0 && (out.clientCaFiles.length === 0 || https === null)) {
+    errors.push('phoneSecurity.certificateSites: needs phoneSecurity.clientCaFiles and HTTPS on');
+  }
+  return out;
 }
 
 /** The machine facts `parseConfig` needs, read from the OS. */

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { listenUrl, type Config } from './config.ts';
 import { buildApp, type App, type AppPlugin } from './http/app.ts';
 import { ensureTlsCertificate, listenHttps, type HttpsListener } from './http/tls.ts';
+import { readVendorCaBundles } from './http/tls-client-cert.ts';
 import { createPhoneFrontEnd, type PhoneFrontEnd } from './http/phone-front-end.ts';
 import { uiPlugin } from './http/ui-plugin.ts';
 import { metricsPlugin } from './http/metrics-plugin.ts';
@@ -138,7 +139,9 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
         // Certificate from <data>/tls/, self-signed on first use (CONTRACT.md).
         const material = await ensureTlsCertificate(path.join(config.dataDir, 'tls'), [new URL(config.publicUrl).hostname]);
         tls = material;
-        https = await listenHttps(app, material, config.https, config.limits);
+        // Vendor CAs: phones are asked for their factory certificate (docs/SECURITY.md, item 7).
+        const clientCa = await readVendorCaBundles(config.phoneSecurity?.clientCaFiles ?? []);
+        https = await listenHttps(app, { ...material, clientCa }, config.https, config.limits);
       }
       if (config.tftp !== null) {
         tftp = await startTftpServer({

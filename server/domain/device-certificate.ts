@@ -30,19 +30,25 @@ export type DeviceCertificate =
   | { kind: 'device'; mac: string };
 
 /**
- * A MAC written as 12 hex digits, or 6 pairs joined by one `:` or `-`, standing alone (not part
- * of a longer hex run). `SEP001565AABBCC` works because `P` is no hex digit.
+ * MACs standing alone in a name: 12 hex digits not inside a longer hex run (`SEP001565AABBCC`
+ * works because `P` is no hex digit), or 6 pairs joined by one `:` or `-` that are neither part
+ * of a word (`mac:` is no pair) nor of a longer run of pairs.
  */
-const MAC_IN_TEXT = /(?<![0-9a-f])(?:[0-9a-f]{12}|[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4})(?![0-9a-f])/gi;
+const MAC_PATTERNS = [
+  /(?<![0-9a-f])[0-9a-f]{12}(?![0-9a-f])/gi,
+  /(?<![0-9a-z])[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}(?![0-9a-z]|[:-][0-9a-f])/gi,
+];
 
 /** Every distinct canonical MAC written in the subject CN or the subjectAltName values. */
 export function macsInCertificate(facts: Pick<PeerCertificateFacts, 'subjectCN' | 'subjectAltName'>): string[] {
   const texts = [...facts.subjectCN, ...(facts.subjectAltName ?? '').split(/,\s*/).map((entry) => entry.replace(/^[A-Za-z ]+:/, ''))];
   const macs = new Set<string>();
   for (const text of texts) {
-    for (const match of text.matchAll(MAC_IN_TEXT)) {
-      const mac = tryParseMac(match[0]);
-      if (mac !== null) macs.add(mac);
+    for (const pattern of MAC_PATTERNS) {
+      for (const match of text.matchAll(pattern)) {
+        const mac = tryParseMac(match[0]);
+        if (mac !== null) macs.add(mac);
+      }
     }
   }
   return [...macs];

@@ -21,6 +21,7 @@ import { registerPhoneRoutes } from './phone-routes.ts';
 import { deviceFileRoutes } from './routes/device-files.ts';
 import { firmwareRoutes } from './routes/firmware.ts';
 import { rolloutRoutes } from './routes/rollouts.ts';
+import { writeGenerationOf } from '../store/write-generation.ts';
 
 /**
  * Wires the phone pipeline once per process: one render cache, one ban list and one "served"
@@ -85,8 +86,14 @@ export function createPhoneFrontEnd(deps: PhoneFrontEndDeps) {
     nonceKey: randomBytes(32),
     onError: (err) => deps.logger?.error({ err }, 'phone pipeline: recording failed'),
     fetchProblems: deps.services.phoneFetchProblems,
+    generation: writeGenerationOf(deps.db).current,
     firmwareFor: (device, model, reported) => rollouts?.firmwareFor(device, model, reported),
-    ...(deps.options === undefined ? {} : { options: deps.options }),
+    options: {
+      ...(deps.config.phoneSecurity === undefined
+        ? {}
+        : { certificateSites: deps.config.phoneSecurity.certificateSites, encryptedFileSites: deps.config.phoneSecurity.encryptedFileSites }),
+      ...deps.options,
+    },
   });
   const preview = createDeviceFilePreview({
     store,

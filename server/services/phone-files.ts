@@ -29,6 +29,7 @@ import type { PhoneReadRepo } from '../store/phone-read-repo.ts';
 import type { Store } from '../store/repositories.ts';
 import type { DiscoveredInput } from './device-service.ts';
 import type { PhoneFetchProblems } from './phone-fetch-problems.ts';
+import { memoizeReads } from './generation-memo.ts';
 import { createPhoneReads } from './phone-reads.ts';
 import { createPhoneTrust } from './phone-trust.ts';
 import { ServedRecorder } from './served-recorder.ts';
@@ -80,6 +81,11 @@ export interface PhoneTrustOptions {
    * TFTP serves their files without secrets.
    */
   certificateSites: readonly string[];
+  /**
+   * Site ids (or `*` for all) whose devices get their secret-bearing files encrypted with a
+   * per-device key where the model's catalogue entry declares an encryption (§2.5 item 9).
+   */
+  encryptedFileSites: readonly string[];
 }
 
 export const DEFAULT_TRUST_OPTIONS: PhoneTrustOptions = {
@@ -96,6 +102,7 @@ export const DEFAULT_TRUST_OPTIONS: PhoneTrustOptions = {
   maxUploadsPerDevice: 16,
   refusalFloorMs: 8,
   certificateSites: [],
+  encryptedFileSites: [],
 };
 
 export interface PhoneFilesDeps {
@@ -119,6 +126,11 @@ export interface PhoneFilesDeps {
   firmwareFor?: (device: Device, model: ModelProfile, reported: string | undefined) => { url: string; version: string } | null | undefined;
   /** Remembers why a known phone's fetch failed, for its status (services/phone-fetch-problems.ts). */
   fetchProblems?: PhoneFetchProblems;
+  /**
+   * The store's write generation (store/write-generation.ts): when given, the rows a fetch reads
+   * are kept in memory until it moves, so a warm boot storm reads each device's rows once.
+   */
+  generation?: () => number;
 }
 
 /** What Poly phones upload (VENDORS.md §2 and rule 4): logs, local settings, call lists, contacts. */
@@ -135,10 +147,26 @@ interface DeviceContext {
   profileChain: ProfileSettings[];
 }
 
+/** The store and phone repository with the reads of a fetch remembered per write generation. */
+function rememberedReads(store: Store, phoneRepo: PhoneReadRepo, generation: () => number): { store: Store; phoneRepo: PhoneReadRepo } {
+  return {
+    store: {
+      ...store,
+      devices: memoizeReads(store.devices, ['get', 'getByMac'], generation),
+      sites: memoizeReads(store.sites, ['get', 'list'], generation),
+      extensions: memoizeReads(store.extensions, ['get'], generation),
+      profiles: memoizeReads(store.profiles, ['get'], generation),
+      users: memoizeReads(store.users, ['list'], generation),
+    },
+    phoneRepo: memoizeReads(phoneRepo, ['sites', 'credentialsOf', 'credentialsByUsername'], generation),
+  };
+}
+
 export function createPhoneFiles(deps: PhoneFilesDeps) {
   const options: PhoneTrustOptions = { ...DEFAULT_TRUST_OPTIONS, ...deps.options };
   const now = deps.now ?? Date.now;
-  const { store, phoneRepo, catalog } = deps;
+  const { catalog } = deps;
+  const { store, phoneRepo } = deps.generation === undefined ? deps : rememberedReads(deps.store, deps.phoneRepo, deps.generation);
   const bans = new BanList(options.ban, now);
   const cache = new RenderCache(options.cache);
   /** Masked bodies for the "served" record, per (device, file, revision): rendered once, not per fetch. */

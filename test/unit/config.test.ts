@@ -149,3 +149,26 @@ describe('listenUrl', () => {
     expect(listenUrl('http', { host: '127.0.0.1', port: 8080 })).toBe('http://127.0.0.1:8080/');
   });
 });
+
+describe('parseConfig: phoneSecurity (config file only)', () => {
+  it('resolves vendor CA files against the working directory and keeps the site lists', () => {
+    const result = parseConfig({ https: '0.0.0.0:443' }, {}, system, {
+      phoneSecurity: { clientCaFiles: ['cas/poly.pem'], certificateSites: ['*'], encryptedFileSites: ['site-1'] },
+    });
+    expect(result.ok && result.config.phoneSecurity).toEqual({
+      clientCaFiles: [path.resolve(system.cwd, 'cas/poly.pem')],
+      certificateSites: ['*'],
+      encryptedFileSites: ['site-1'],
+    });
+    expect(ok({}).phoneSecurity).toBeUndefined();
+  });
+
+  it('refuses to require certificates without vendor CAs or without HTTPS', () => {
+    const noCa = parseConfig({ https: '0.0.0.0:443' }, {}, system, { phoneSecurity: { certificateSites: ['*'] } });
+    const noHttps = parseConfig({}, {}, system, { phoneSecurity: { clientCaFiles: ['ca.pem'], certificateSites: ['*'] } });
+    for (const result of [noCa, noHttps]) {
+      expect(result.ok).toBe(false);
+      expect(result.ok ? [] : result.errors).toContain('phoneSecurity.certificateSites: needs phoneSecurity.clientCaFiles and HTTPS on');
+    }
+  });
+});

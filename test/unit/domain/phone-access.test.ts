@@ -48,3 +48,26 @@ describe('phone access', () => {
     expect(decideAccess(facts({ auth: { kind: 'stale', deviceId: 'd1' } }))).toEqual({ kind: 'stale' });
   });
 });
+
+describe('phone access with client certificates', () => {
+  it('serves on a certificate of this device without credentials, closing an unused claim window', () => {
+    expect(decideAccess(facts({ certificate: { kind: 'this-device' } }))).toEqual({ kind: 'serve', via: 'certificate', firstHandOut: true });
+    const handed = { openUntil: '2026-01-02T00:00:00Z', handedOutAt: '2025-12-01T00:00:00Z', handedOutIp: '10.0.0.9' };
+    expect(decideAccess(facts({ claim: handed, certificate: { kind: 'this-device' } }))).toEqual({ kind: 'serve', via: 'certificate', firstHandOut: false });
+  });
+
+  it('refuses a presented certificate that does not fit, whatever else the request carries', () => {
+    const refused = { kind: 'refused', reason: 'certificate of another device' } as const;
+    expect(decideAccess(facts({ certificate: refused }))).toEqual({ kind: 'refuse', reason: 'certificate of another device' });
+    expect(decideAccess(facts({ certificate: refused, auth: { kind: 'valid', deviceId: 'd1' } })).kind).toBe('refuse');
+  });
+
+  it('refuses credentials and the claim window where certificates are required, and serves the certificate', () => {
+    expect(decideAccess(facts({ certificateRequired: true }))).toEqual({ kind: 'refuse', reason: 'client certificate required' });
+    expect(decideAccess(facts({ certificateRequired: true, auth: { kind: 'valid', deviceId: 'd1' } }))).toEqual({
+      kind: 'refuse',
+      reason: 'client certificate required',
+    });
+    expect(decideAccess(facts({ certificateRequired: true, certificate: { kind: 'this-device' } })).kind).toBe('serve');
+  });
+});
