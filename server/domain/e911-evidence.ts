@@ -1,5 +1,6 @@
 import type { CivicAddress } from './civic-address.ts';
 import type { LldpId } from './network-map.ts';
+import type { SipContact } from './sip-contact.ts';
 
 /**
  * The location a switch announces in LLDP-MED (ANSI/TIA-1057 Location Identification TLV), with
@@ -63,4 +64,6 @@ export interface AgentReport {
   network?: NetworkEvidence;
   /** An outgoing call placed since the last report. */
   call?: CallEvidence;
+  /** Where the phone's SIP user agent listens (domain/sip-contact.ts); check-sync prefers it. */
+  sipContact?: SipContact;
 }

@@ -1,4 +1,6 @@
+import { appError } from '../errors.ts';
 import type { AgentReport } from './e911-evidence.ts';
+import { parseSipContact } from './sip-contact.ts';
 
 /**
  * What a phone's action URL (VENDORS.md "Events") tells us, for phones without an agent. Each
@@ -75,10 +77,24 @@ export interface PhoneEventQuery {
   number?: string;
   /** The phone's call id, where it has one (Yealink `$call_id`, Snom `$call-id`). */
   callid?: string;
+  /** Where the phone's SIP UA listens, `<ipv4>:<port>` or `[<ipv6>]:<port>`, when the URL carries it (check-sync). */
+  sipContact?: string;
 }
 
-/** The report fields an event changes; the rest of the device's state is kept. */
+/**
+ * The report fields an event changes; the rest of the device's state is kept. Any event may
+ * carry the phone's SIP contact; one that is not an IP literal and a port is refused (400).
+ */
 export function phoneEventPatch(kind: PhoneEventKind, q: PhoneEventQuery): Omit<AgentReport, 'id' | 'at'> {
+  if (q.sipContact === undefined) return eventFields(kind, q);
+  const sipContact = parseSipContact(q.sipContact);
+  if (sipContact === null) {
+    throw appError('INVALID_FIELD', 'sipContact must be <ipv4>:<port> or [<ipv6>]:<port>', { field: 'sipContact' });
+  }
+  return { ...eventFields(kind, q), sipContact };
+}
+
+function eventFields(kind: PhoneEventKind, q: PhoneEventQuery): Omit<AgentReport, 'id' | 'at'> {
   const registrar = q.registrar === undefined ? {} : { registrar: q.registrar };
   const firmware = q.firmware === undefined ? {} : { firmware: q.firmware };
   switch (kind) {

@@ -25,11 +25,24 @@ export interface Site {
   registrar: Registrar;
   /** Whether files with SIP secrets may be served over TFTP (no transport security). */
   tftpSecrets: boolean;
+  /** SIP NOTIFY check-sync after edits (docs/DISCOVERY.md "check-sync"); `allowed` defaults to true. */
+  checkSync: CheckSyncPolicy;
   createdAt: string;
   updatedAt: string;
 }
 
+/**
+ * Whether deskprov may push a check-sync NOTIFY to the site's phones. An object, not a bare flag,
+ * so a later per-site knob (reboot, throttle) sits beside it without a new top-level field.
+ */
+export interface CheckSyncPolicy {
+  allowed: boolean;
+}
+
 export type SiteFields = Omit<Site, 'id' | 'createdAt' | 'updatedAt'>;
+
+/** A new site pushes check-sync, as every site did before the switch existed. */
+export const DEFAULT_CHECK_SYNC: CheckSyncPolicy = { allowed: true };
 
 /** True when the runtime's ICU knows the IANA zone. */
 export function isTimezone(name: string): boolean {
@@ -90,5 +103,5 @@ export function validateSite(input: SiteFields): SiteFields {
   if (!(HOST.test(host) || ipaddr.IPv6.isValid(host)) || host.length > 253) {
     throw appError('INVALID_FIELD', 'registrar.host must be a host name or IP address', { field: 'registrar.host' });
   }
-  return { ...input, name, networks, extensionRange: { first, last } };
+  return { ...input, name, networks, extensionRange: { first, last }, checkSync: { allowed: input.checkSync.allowed } };
 }

@@ -59,17 +59,21 @@ export function createServices(deps: ServiceDeps) {
   const evidence = createLocationEvidence(ctx, e911Repo, switchRepo, deps.location?.evidence);
   const tokens = createTokenService(ctx);
   const phoneFetchProblems = createPhoneFetchProblems(ctx.now);
+  const blastRadius = createBlastRadius(ctx);
   return {
-    sites: createSiteService(ctx),
+    sites: createSiteService(ctx, blastRadius),
     users,
     extensions: createExtensionService(ctx),
     numbers: createNumberService(ctx),
     devices,
     profiles,
     profilePreview: createProfilePreview(ctx, profiles),
-    blastRadius: createBlastRadius(ctx),
+    blastRadius,
     checkSyncPush: createCheckSyncPush({
       now: ctx.now,
+      // The site's policy and networks, and the contact the device last reported (agent or action URL).
+      siteOf: (siteId) => ctx.store.sites.get(siteId),
+      reportedContactOf: (device) => e911Repo.getDeviceState(device.id)?.lastReport?.sipContact ?? null,
       ...deps.checkSync,
       // Without the option nothing is sent: a push needs a server that means to reach phones.
       ...(deps.checkSync === undefined ? {} : { send: deps.checkSync.send ?? ((contact: string) => sendCheckSync(contact)) }),

@@ -1,14 +1,24 @@
+import type { Device } from '../domain/device.ts';
 import type { Principal } from '../domain/roles.ts';
-import { type Site, type SiteFields, validateSite } from '../domain/site.ts';
+import { DEFAULT_CHECK_SYNC, type CheckSyncPolicy, type Site, type SiteFields, validateSite } from '../domain/site.ts';
 import { appError } from '../errors.ts';
 import type { Page } from '../store/repositories.ts';
+import type { Affected, BlastRadius } from './blast-radius.ts';
 import { audit, checkSiteScope, listing, notFound, type ServiceContext } from './context.ts';
 
-export type SiteInput = Omit<SiteFields, 'tftpSecrets'> & { tftpSecrets?: boolean };
+export type SiteInput = Omit<SiteFields, 'tftpSecrets' | 'checkSync'> & { tftpSecrets?: boolean; checkSync?: CheckSyncPolicy };
 export type SitePatch = Partial<SiteFields>;
 
-/** Sites: time zone, networks, extension range (no overlaps between sites), registrar. */
-export function createSiteService(ctx: ServiceContext) {
+/** A saved site edit: the site, what it changed for phones, and the devices whose bytes changed. */
+export interface SiteEdit {
+  site: Site;
+  affected: Affected;
+  /** Devices served new bytes; each one's config revision moved one ahead with the save. */
+  changed: Device[];
+}
+
+/** Sites: time zone, networks, extension range (no overlaps between sites), registrar, check-sync policy. */
+export function createSiteService(ctx: ServiceContext, blastRadius: Pick<BlastRadius, 'ofSiteEdit'>) {
   const { store } = ctx;
 
   function mustGet(id: string): Site {
@@ -43,7 +53,7 @@ export function createSiteService(ctx: ServiceContext) {
 
   return {
     create(actor: Principal, input: SiteInput): Site {
-      const fields = validateSite({ ...input, tftpSecrets: input.tftpSecrets ?? false });
+      const fields = validateSite({ ...input, tftpSecrets: input.tftpSecrets ?? false, checkSync: input.checkSync ?? DEFAULT_CHECK_SYNC });
       checkSiteScope(actor, null);
       return store.transaction(() => {
         checkRange(fields, null);
@@ -62,13 +72,29 @@ export function createSiteService(ctx: ServiceContext) {
     /** The site a change would give, with every check a save makes and nothing written (dry runs). */
     plan: planUpdate,
 
-    update(actor: Principal, id: string, patch: SitePatch): Site {
-      return store.transaction(() => {
+    /**
+     * Saves an edit. Devices whose rendered bytes change (the blast radius renders both sides)
+     * get their config revision moved one ahead in the same transaction, as a profile edit does:
+     * every served config carries its revision (issue P5 §6), so the phone's next fetch is a new
+     * file and a new ETag, and its status shows the revision it has not applied yet. The count
+     * renders outside the transaction (it yields to phone fetches); if the site changed meanwhile
+     * the save is refused with 409 rather than bumping devices counted against an old site.
+     */
+    async update(actor: Principal, id: string, patch: SitePatch): Promise<SiteEdit> {
+      const planned = planUpdate(actor, id, patch);
+      const changed: Device[] = [];
+      const affected = await blastRadius.ofSiteEdit(planned.before, planned.after, changed);
+      const site = store.transaction(() => {
         const { before, after } = planUpdate(actor, id, patch);
+        if (JSON.stringify(before) !== JSON.stringify(planned.before)) {
+          throw appError('CONFLICT', `site ${id} changed while this edit was being counted; send it again`);
+        }
         store.sites.update(after);
         audit(ctx, actor, 'site.update', { type: 'site', id }, before, after);
+        if (changed.length > 0) store.devices.bumpConfigRevisionOf(changed.map((d) => d.id), after.updatedAt);
         return after;
       });
+      return { site, affected, changed };
     },
 
     remove(actor: Principal, id: string): void {

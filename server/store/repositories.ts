@@ -108,6 +108,8 @@ export interface DeviceRepository {
   usingProfile(profileId: string): number;
   /** Moves the config revision of every device using one of the profiles one ahead; returns how many. */
   bumpConfigRevision(profileIds: readonly string[], at: string): number;
+  /** Moves the config revision of each named device one ahead; returns how many. */
+  bumpConfigRevisionOf(deviceIds: readonly string[], at: string): number;
 }
 
 export interface ProfileRepository {

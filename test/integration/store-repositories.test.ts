@@ -26,6 +26,7 @@ const site: Site = {
   extensionRange: { first: 200, last: 299 },
   registrar: { host: 'pbx', port: 5061, transport: 'tls' },
   tftpSecrets: false,
+  checkSync: { allowed: true },
   createdAt: AT,
   updatedAt: AT,
 };
@@ -91,8 +92,8 @@ describe('SQLite repositories', () => {
     expect(store.sites.overlapping(250, 260, null).map((s) => s.id)).toEqual(['s1']);
     expect(store.sites.overlapping(250, 260, 's1')).toEqual([]);
     expect(store.sites.isReferenced('s1')).toBe(true);
-    store.sites.update({ ...site, name: 'HQ 2', tftpSecrets: true });
-    expect(store.sites.get('s1')).toMatchObject({ name: 'HQ 2', tftpSecrets: true });
+    store.sites.update({ ...site, name: 'HQ 2', tftpSecrets: true, checkSync: { allowed: false } });
+    expect(store.sites.get('s1')).toMatchObject({ name: 'HQ 2', tftpSecrets: true, checkSync: { allowed: false } });
     const empty = { ...site, id: 's2', extensionRange: { first: 300, last: 399 } };
     store.sites.insert(empty);
     expect(store.sites.isReferenced('s2')).toBe(false);

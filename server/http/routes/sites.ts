@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Device } from '../../domain/device.ts';
 import { pageFrom } from '../../services/context.ts';
 import { errors, IdParams, ListOf, PageQuery } from '../schemas/common.ts';
 import { SiteCreate, SitePatch, SiteView, siteView } from '../schemas/sites.ts';
@@ -44,7 +43,9 @@ export const siteRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
 
   /**
    * Answers with what the edit changes for phones (`affected`, P2 item 10); `?dryRun=true` runs
-   * every check a save runs and reports it, saving and auditing nothing.
+   * every check a save runs and reports it, saving and auditing nothing. A saved edit moves the
+   * config revision of each device whose bytes change and pushes check-sync to them where the
+   * site allows it (docs/DISCOVERY.md "check-sync").
    */
   app.patch(
     '/sites/:id',
@@ -59,11 +60,12 @@ export const siteRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
     },
     async (request) => {
       const actor = actorOf(request);
-      const { before, after } = services.sites.plan(actor, request.params.id, request.body);
-      const changed: Device[] = [];
-      const affected = await services.blastRadius.ofSiteEdit(before, after, changed);
-      if (request.query.dryRun === true) return { ...siteView(after), affected, dryRun: true as const };
-      const site = services.sites.update(actor, request.params.id, request.body);
+      if (request.query.dryRun === true) {
+        const { before, after } = services.sites.plan(actor, request.params.id, request.body);
+        const affected = await services.blastRadius.ofSiteEdit(before, after);
+        return { ...siteView(after), affected, dryRun: true as const };
+      }
+      const { site, affected, changed } = await services.sites.update(actor, request.params.id, request.body);
       // Phones whose bytes changed fetch now (check-sync); the answer does not wait for them.
       services.checkSyncPush.push(changed);
       return { ...siteView(site), affected };

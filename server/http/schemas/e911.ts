@@ -168,6 +168,15 @@ export const AgentReportBody = Type.Object(
         { additionalProperties: false, description: 'an outgoing call placed since the last report (emergency-call notification)' },
       ),
     ),
+    sipContact: Type.Optional(
+      Type.Object(
+        {
+          ip: Type.Union([Type.String({ format: 'ipv4' }), Type.String({ format: 'ipv6', maxLength: 45 })]),
+          port: Type.Integer({ minimum: 1, maximum: 65535 }),
+        },
+        { additionalProperties: false, description: "where the phone's SIP UA listens; check-sync is sent there (docs/DISCOVERY.md)" },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -257,4 +266,7 @@ export const PhoneEventQuery = Type.Object({
   registrar: Type.Optional(Type.String({ maxLength: 256 })),
   number: Type.Optional(Type.String({ maxLength: 128, description: 'dialled number of an outgoing call' })),
   callid: Type.Optional(Type.String({ maxLength: 128 })),
+  sipContact: Type.Optional(
+    Type.String({ maxLength: 64, pattern: '^([0-9.]{7,15}|\\[[0-9A-Fa-f:.]{2,45}\\]):[0-9]{1,5}$', description: "<ipv4>:<port> or [<ipv6>]:<port> of the phone's SIP UA" }),
+  ),
 });

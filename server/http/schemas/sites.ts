@@ -23,10 +23,14 @@ const fields = {
   extensionRange: ExtensionRange,
   registrar: Registrar,
   tftpSecrets: Type.Boolean({ description: 'serve files with SIP secrets over TFTP (default false)' }),
+  checkSync: Type.Object(
+    { allowed: Type.Boolean({ description: 'send SIP NOTIFY check-sync to this site\'s phones after edits (default true)' }) },
+    { additionalProperties: false },
+  ),
 };
 
 export const SiteCreate = Type.Object(
-  { ...fields, tftpSecrets: Type.Optional(fields.tftpSecrets) },
+  { ...fields, tftpSecrets: Type.Optional(fields.tftpSecrets), checkSync: Type.Optional(fields.checkSync) },
   { additionalProperties: false },
 );
 

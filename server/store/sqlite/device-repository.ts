@@ -119,5 +119,11 @@ export function sqliteDevices(db: Database): DeviceRepository {
         `UPDATE devices SET config_revision = config_revision + 1, updated_at = ?
          WHERE profile_id IN (SELECT value FROM json_each(?))`,
       ).run(at, JSON.stringify(ids)).changes,
+    bumpConfigRevisionOf: (ids, at) =>
+      prepare(
+        db,
+        `UPDATE devices SET config_revision = config_revision + 1, updated_at = ?
+         WHERE id IN (SELECT value FROM json_each(?))`,
+      ).run(at, JSON.stringify(ids)).changes,
   };
 }

@@ -12,6 +12,7 @@ function toSite(r: Row): Site {
     extensionRange: { first: Number(r.range_first), last: Number(r.range_last) },
     registrar: JSON.parse(str(r.registrar)) as Site['registrar'],
     tftpSecrets: r.tftp_secrets === 1,
+    checkSync: { allowed: r.check_sync_allowed !== 0 },
     createdAt: str(r.created_at),
     updatedAt: str(r.updated_at),
   };
@@ -27,6 +28,7 @@ function params(s: Site): Record<string, unknown> {
     last: s.extensionRange.last,
     registrar: JSON.stringify(s.registrar),
     tftp: s.tftpSecrets ? 1 : 0,
+    checkSync: s.checkSync.allowed ? 1 : 0,
     created: s.createdAt,
     updated: s.updatedAt,
   };
@@ -34,10 +36,11 @@ function params(s: Site): Record<string, unknown> {
 
 export function sqliteSites(db: Database): SiteRepository {
   const insert = prepare(db, `INSERT INTO sites (id, name, timezone, networks, range_first, range_last, registrar,
-    tftp_secrets, created_at, updated_at) VALUES (@id, @name, @timezone, @networks, @first, @last, @registrar, @tftp,
-    @created, @updated)`);
+    tftp_secrets, check_sync_allowed, created_at, updated_at) VALUES (@id, @name, @timezone, @networks, @first, @last,
+    @registrar, @tftp, @checkSync, @created, @updated)`);
   const update = prepare(db, `UPDATE sites SET name = @name, timezone = @timezone, networks = @networks,
-    range_first = @first, range_last = @last, registrar = @registrar, tftp_secrets = @tftp, updated_at = @updated
+    range_first = @first, range_last = @last, registrar = @registrar, tftp_secrets = @tftp,
+    check_sync_allowed = @checkSync, updated_at = @updated
     WHERE id = @id`);
   const get = prepare(db, 'SELECT * FROM sites WHERE id = ?');
   return {

@@ -50,4 +50,11 @@ describe('phone action-URL events', () => {
     expect(phoneEventPatch('outgoingCall', { number: '' })).toEqual({});
     expect(phoneEventPatch('outgoingCall', {})).toEqual({});
   });
+
+  it('keeps a SIP contact any event carries, and refuses one that is not an IP literal and a port', () => {
+    expect(phoneEventPatch('registered', { sipContact: '10.1.2.9:5062' })).toEqual({ sip: { registered: true }, sipContact: { ip: '10.1.2.9', port: 5062 } });
+    expect(phoneEventPatch('setupCompleted', { rev: '3', sipContact: '[fd00::9]:5060' })).toEqual({ configRevision: '3', sipContact: { ip: 'fd00::9', port: 5060 } });
+    expect(() => phoneEventPatch('registered', { sipContact: 'evil.example.com:5060' })).toThrow(/sipContact/);
+    expect(() => phoneEventPatch('registered', { sipContact: '10.1.2.9:99999' })).toThrow(/sipContact/);
+  });
 });

@@ -8,6 +8,7 @@ const SITE = {
   extensionRange: { first: 200, last: 299 },
   registrar: { host: 'pbx.example.com' },
   tftpSecrets: false,
+  checkSync: { allowed: true },
 };
 
 describe('sites', () => {
