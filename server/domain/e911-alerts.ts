@@ -11,7 +11,9 @@ export type AlertCode =
   | 'STALE_EVIDENCE'
   | 'LLDP_MED_MISMATCH'
   /** Raised by agentless location (domain/switch-port-alerts.ts). */
-  | 'PORT_UNMAPPED';
+  | 'PORT_UNMAPPED'
+  /** An emergency call's notification reached not every target (services/emergency-notify.ts). */
+  | 'EMERGENCY_NOTIFY_FAILED';
 
 /** An alert needs action before a 911 call goes wrong; a warning is worth a look. */
 export interface Alert {

@@ -16,7 +16,10 @@ export interface EmergencyLocation {
   place: Place;
   /** E.164 from the numbers inventory; the callback number of this location only. */
   callbackNumber: string;
-  /** Where a 911 notification goes: `mailto:`, `sip:`, `sips:`, `tel:` or `https:` URIs. */
+  /**
+   * Where a 911 notification goes: `mailto:`, `sip:`, `sips:`, `tel:`, `https:` or `http:` URIs
+   * (web URLs get a JSON POST: services/emergency-notify.ts; `http:` for receivers on the LAN).
+   */
   notifyTargets: string[];
   /** Whether the 911 provider accepted the address; only `registered` is usable for 911. */
   status: LocationStatus;
@@ -36,7 +39,7 @@ export interface LocationFields {
 }
 
 export const MAX_NOTIFY_TARGETS = 20;
-const TARGET = /^(mailto:[^\s@]+@[^\s@]+|sips?:[^\s]+|tel:\+?[0-9-]+|https:\/\/[^\s]+)$/i;
+const TARGET = /^(mailto:[^\s@]+@[^\s@]+|sips?:[^\s]+|tel:\+?[0-9-]+|https?:\/\/[^\s]+)$/i;
 
 /** Validates the user-given fields of a location; errors name the field. */
 export function validateLocationFields(input: {
@@ -54,7 +57,7 @@ export function validateLocationFields(input: {
     const field = `notifyTargets[${i}]`;
     checkText(t, field);
     if (!TARGET.test(t)) {
-      throw appError('INVALID_FIELD', `${field} must be a mailto:, sip:, sips:, tel: or https: URI`, { field });
+      throw appError('INVALID_FIELD', `${field} must be a mailto:, sip:, sips:, tel:, https: or http: URI`, { field });
     }
     return t;
   });

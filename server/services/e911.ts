@@ -51,6 +51,11 @@ export interface E911Options {
   extraAlerts?: (device: Device, state: DeviceE911State) => Alert[];
   /** The device's last failed fetch, if any (services/phone-fetch-problems.ts). */
   fetchProblem?: (device: Device) => FetchProblem | null;
+  /**
+   * Called after each stored, non-duplicate report (agent or action URL), outside its
+   * transaction: the emergency-call notification (services/emergency-notify.ts). Must not throw.
+   */
+  reportTaken?: (device: Device, report: AgentReport) => void;
   /** Which piece of evidence placed the device, shown in its status (services/location-evidence.ts). */
   locatedBy?: (device: Device, state: DeviceE911State, resolution: Resolution) => LocatedBy | null;
 }
@@ -122,6 +127,11 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
     if (listeners.size === 0) return;
     const status = statusOf(device, stateOf(device.id), repo.allMapEntries());
     for (const listener of listeners) listener(status);
+  };
+  // After the commit: listeners see stored state, and the report's call (if any) is told once.
+  const taken = (device: Device, report: AgentReport) => {
+    emit(device);
+    opts.reportTaken?.(device, report);
   };
   const registrar = opts.registrar ?? localRegistrar;
   const staleAfterMs = opts.staleAfterMs ?? 180_000;
@@ -490,7 +500,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
         return applyReport(principal, report, at, repo.allMapEntries());
       });
       // After the commit: listeners (the status stream) only ever see stored state.
-      if (!result.duplicate) emit(result.device);
+      if (!result.duplicate) taken(result.device, report);
       return { duplicate: result.duplicate };
     },
 
@@ -502,7 +512,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
     async submitReport(principal: DevicePrincipal, report: AgentReport): Promise<{ duplicate: boolean }> {
       const at = checkReport(principal, report);
       const result = await reportBatches.run(() => applyReport(principal, report, at, batchMapEntries()));
-      if (!result.duplicate) emit(result.device);
+      if (!result.duplicate) taken(result.device, report);
       return { duplicate: result.duplicate };
     },
 
@@ -542,7 +552,8 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
     acceptPhoneEvent(principal: DevicePrincipal, patch: Omit<AgentReport, 'id' | 'at'>): void {
       const state = repo.getDeviceState(principal.deviceId);
       const last = state?.lastReport ?? null;
-      const { id: _id, at: _at, ...kept } = last ?? { id: '', at: '' };
+      // A call is told once: the report that carried it is not merged into later events.
+      const { id: _id, at: _at, call: _call, ...kept } = last ?? { id: '', at: '' };
       const network = patch.network === undefined ? kept.network : { ...kept.network, ...patch.network };
       const now = ctx.now();
       // Never older than the newest report, so an event is not mistaken for a late replay.

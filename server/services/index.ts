@@ -11,6 +11,7 @@ import { listing, type ServiceContext } from './context.ts';
 import { createBlastRadius } from './blast-radius.ts';
 import { createDeviceService } from './device-service.ts';
 import { createE911Service, type E911Options } from './e911.ts';
+import { createEmergencyNotify, placedBy, type EmergencyNotifyOptions } from './emergency-notify.ts';
 import { createEventAuth } from './event-auth.ts';
 import { createPhoneFetchProblems } from './phone-fetch-problems.ts';
 import { createExtensionService } from './extension-service.ts';
@@ -36,6 +37,8 @@ export interface ServiceDeps {
   random?: (bytes: number) => Buffer;
   /** E911 registration adapter and time limits; defaults suit a LAN without a 911 provider. */
   e911?: E911Options;
+  /** Emergency-call notification: extra numbers, retry and time limits, channels, failure log. */
+  emergency?: EmergencyNotifyOptions;
   /** Agentless location: the SNMP walker (a test's own, or net-snmp), poll limits, evidence ages. */
   location?: { walker?: SwitchWalker; switches?: SwitchServiceOptions; evidence?: LocationEvidenceOptions };
   /** Check-sync push after edits that change a device's bytes; absent: no push (tests, embedding). */
@@ -60,6 +63,16 @@ export function createServices(deps: ServiceDeps) {
   const tokens = createTokenService(ctx);
   const phoneFetchProblems = createPhoneFetchProblems(ctx.now);
   const blastRadius = createBlastRadius(ctx);
+  const e911 = createE911Service(ctx, e911Repo, {
+    ...deps.e911,
+    networkEvidence: evidence.networkFor,
+    extraAlerts: (device, state) => [...evidence.alertsFor(device, state), ...emergencyNotify.alertsFor(device)],
+    locatedBy: evidence.locatedByFor,
+    fetchProblem: (device) => phoneFetchProblems.of(device.mac),
+    reportTaken: (device, report) => emergencyNotify.reportTaken(device, report),
+  });
+  // Kari's Law: told after each report; asks e911 where the device is.
+  const emergencyNotify = createEmergencyNotify(ctx, { locate: (device) => placedBy(e911, device) }, deps.emergency);
   return {
     sites: createSiteService(ctx, blastRadius),
     users,
@@ -82,13 +95,8 @@ export function createServices(deps: ServiceDeps) {
     eventAuth: createEventAuth(ctx.store, sqlitePhoneRepo(deps.db), tokens.verifyDevice),
     retention: createRetentionService(ctx),
     import: createImportService(ctx, users, devices),
-    e911: createE911Service(ctx, e911Repo, {
-      ...deps.e911,
-      networkEvidence: evidence.networkFor,
-      extraAlerts: evidence.alertsFor,
-      locatedBy: evidence.locatedByFor,
-      fetchProblem: (device) => phoneFetchProblems.of(device.mac),
-    }),
+    e911,
+    emergencyNotify,
     phoneFetchProblems,
     switches: createSwitchService(ctx, switchRepo, evidence, deps.location?.walker ?? createSnmpWalker(), deps.location?.switches),
     audit: {

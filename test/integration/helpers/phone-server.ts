@@ -35,7 +35,7 @@ export interface PhoneServer {
   close(): Promise<void>;
 }
 
-export async function startPhoneServer(options: Partial<PhoneTrustOptions> = {}, serviceDeps: Pick<ServiceDeps, 'checkSync'> = {}): Promise<PhoneServer> {
+export async function startPhoneServer(options: Partial<PhoneTrustOptions> = {}, serviceDeps: Pick<ServiceDeps, 'checkSync' | 'emergency'> = {}): Promise<PhoneServer> {
   const dir = mkdtempSync(join(tmpdir(), 'deskprov-phone-'));
   const db = openDatabase(join(dir, 'deskprov.db'));
   const catalog = readCatalog(join(REPO, 'firmware-profiles'));

@@ -19,13 +19,13 @@ function errorOf(fn: () => unknown): { code?: string; field?: string } {
 
 describe('validateLocationFields', () => {
   it('accepts a location with notify targets of every accepted scheme', () => {
-    const targets = ['mailto:security@example.com', 'sip:desk@pbx.example.com', 'tel:+13125550199', 'https://hooks.example.com/911'];
+    const targets = ['mailto:security@example.com', 'sip:desk@pbx.example.com', 'tel:+13125550199', 'https://hooks.example.com/911', 'http://alarm.lan.example.com/911'];
     expect(validateLocationFields({ ...base, notifyTargets: targets })).toEqual({ ...base, notifyTargets: targets });
   });
 
   it.each([
     [{ callbackNumber: '3125550100' }, 'callbackNumber'],
-    [{ notifyTargets: ['http://insecure.example.com'] }, 'notifyTargets[0]'],
+    [{ notifyTargets: ['ftp://files.example.com/911'] }, 'notifyTargets[0]'],
     [{ notifyTargets: Array.from({ length: 21 }, () => 'tel:+1') }, 'notifyTargets'],
     [{ name: '' }, 'name'],
     [{ place: { RD: 'x' } }, 'place.RD'],
