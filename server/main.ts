@@ -47,7 +47,11 @@ export interface RunningServer {
   tftp: TftpServer | null;
   /** Null when no discovery interface is configured (the default). */
   discovery: Discovery | null;
-  close(): Promise<void>;
+  /**
+   * Stops accepting, sends mDNS goodbyes, lets in-flight HTTP requests and TFTP transfers finish
+   * (TFTP for up to `graceMs`, default 0), then closes the database.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 const ROLLOUT_TICK_MS = 60_000;
@@ -212,15 +216,14 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     }, ROLLOUT_TICK_MS).unref();
 
     let closing: Promise<void> | undefined;
-    const close = (): Promise<void> => {
+    const close = (closeOptions: { graceMs?: number } = {}): Promise<void> => {
       closing ??= (async () => {
         clearInterval(timer);
         clearInterval(rolloutTicks);
         await switchPolls.stop();
         await discovery?.close();
-        await tftp?.close();
-        await https?.close();
-        await app.close();
+        // Every listener stops accepting at once; each then waits for what it has in flight.
+        await Promise.all([tftp?.close({ graceMs: closeOptions.graceMs ?? 0 }), https?.close(), app.close()]);
         // In-flight report requests have their answers by now; anything still queued is written.
         await services.e911.flushReports();
         db.close();
@@ -237,20 +240,40 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
 }
 
 /**
- * Runs until SIGTERM or SIGINT, then closes the listeners (in-flight requests finish) and the
- * database. Resolves with the exit code.
+ * How long TFTP transfers in progress may run on after SIGTERM: under the unit's
+ * TimeoutStopSec=30, so systemd never has to SIGKILL a server that is only finishing transfers.
  */
-export async function serveUntilSignal(config: Config, options: ServeOptions = {}): Promise<number> {
+export const SHUTDOWN_GRACE_MS = 20_000;
+
+/**
+ * Runs until SIGTERM or SIGINT, then shuts down gracefully (RunningServer.close with
+ * SHUTDOWN_GRACE_MS) and resolves with the exit code. A second signal exits at once with code 1.
+ */
+export async function serveUntilSignal(
+  config: Config,
+  options: ServeOptions & { graceMs?: number; exit?: (code: number) => void } = {},
+): Promise<number> {
   const server = await serve(config, options);
+  const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const exit = options.exit ?? ((code: number) => process.exit(code));
   return new Promise((resolve) => {
+    const again = (signal: NodeJS.Signals): void => {
+      print(`deskprov: ${signal} again, exiting now`);
+      exit(1);
+    };
     const stop = (signal: NodeJS.Signals): void => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      (options.print ?? ((line: string) => process.stderr.write(`${line}\n`)))(`deskprov: ${signal}, shutting down`);
-      server.close().then(
+      process.on('SIGTERM', again);
+      process.on('SIGINT', again);
+      print(`deskprov: ${signal}, shutting down (a second signal exits at once)`);
+      server.close({ graceMs: options.graceMs ?? SHUTDOWN_GRACE_MS }).then(
         () => resolve(0),
         () => resolve(1),
-      );
+      ).finally(() => {
+        process.off('SIGTERM', again);
+        process.off('SIGINT', again);
+      });
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);

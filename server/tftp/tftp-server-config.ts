@@ -90,7 +90,11 @@ export interface TftpStats {
 
 export interface TftpServer {
   address(): AddressInfo;
-  close(): Promise<void>;
+  /**
+   * Stops reading requests at once (the main socket closes), lets transfers in progress run for
+   * up to `graceMs` (default 0), then aborts the rest. Calling it again returns the same wait.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
   stats(): TftpStats;
 }
 

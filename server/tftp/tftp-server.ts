@@ -48,7 +48,13 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
   /** `address|port` of every request being served, to drop retransmitted RRQs. */
   const activeTids = new Set<string>();
   const running = new Set<Running>();
-  let closed = false;
+  /** Cleared by close(): no new request is read. */
+  let accepting = true;
+  /** Set once close() gives up waiting: requests still opening and transfers still running are cut off. */
+  let aborting = false;
+  let closing: Promise<void> = Promise.resolve();
+  /** Called when the last accepted request ends while close() waits for them. */
+  let drained: (() => void) | undefined;
   const stats: TftpStats = {
     requests: 0, served: 0, failed: 0, active: 0, refused: 0, malformed: 0,
     rateLimited: 0, banned: 0, busy: 0, duplicates: 0, foreignTid: 0, errorsSent: 0, datagramsSent: 0,
@@ -91,6 +97,7 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
   const release = (ip: string, tid: string): void => {
     activeTids.delete(tid);
     stats.active--;
+    if (stats.active === 0) drained?.();
     const left = (perSource.get(ip) ?? 1) - 1;
     if (left === 0) perSource.delete(ip);
     else perSource.set(ip, left);
@@ -150,7 +157,7 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
       release(client.address, tid);
       return refuse(client, file.code, `source refused ${name.name}`, false, file.silent === true);
     }
-    if (closed) {
+    if (aborting) {
       release(client.address, tid);
       await closeFile(file);
       return;
@@ -193,7 +200,7 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
       sendError(main, 'INTERNAL', client);
       return;
     }
-    if (closed) {
+    if (aborting) {
       socket.close();
       release(client.address, tid);
       await closeFile(file);
@@ -254,18 +261,36 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
   };
 
   main.on('message', (msg, rinfo) => {
-    if (closed) return;
+    if (!accepting) return;
     onRequest(msg, rinfo).catch((err: unknown) => logger.warn({ err }, 'tftp: request handling failed'));
   });
 
   return {
     address: () => main.address(),
     stats: () => ({ ...stats }),
-    async close() {
-      if (closed) return;
-      closed = true;
-      for (const entry of [...running]) entry.transfer.abort();
-      await new Promise<void>((resolve) => main.close(() => resolve()));
+    async close(options = {}) {
+      if (!accepting) return closing;
+      accepting = false;
+      // The main socket goes first: no new request is read, and the port is free for the next
+      // process, while requests already accepted finish on their own ports (RFC 1350 §4 TIDs).
+      closing = (async () => {
+        await new Promise<void>((resolve) => main.close(() => resolve()));
+        const graceMs = options.graceMs ?? 0;
+        if (stats.active > 0 && graceMs > 0) {
+          logger.info({ active: stats.active, graceMs }, 'tftp: letting transfers in progress finish');
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, graceMs);
+            drained = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+        aborting = true;
+        if (running.size > 0) logger.warn({ aborted: running.size }, 'tftp: transfers cut off at shutdown');
+        for (const entry of [...running]) entry.transfer.abort();
+      })();
+      return closing;
     },
   };
 }
