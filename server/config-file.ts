@@ -43,6 +43,25 @@ export const ConfigFileSchema = Type.Object(
         { additionalProperties: false, description: 'client certificates and encrypted files (docs/SECURITY.md)' },
       ),
     ),
+    emergency: Type.Optional(
+      Type.Object(
+        {
+          extraNumbers: Type.Optional(
+            Type.Array(Type.String({ pattern: '^[0-9*#]{2,15}$' }), {
+              maxItems: 20,
+              description: 'numbers told as emergency calls besides the defaults of the location\'s country (docs/E911.md)',
+            }),
+          ),
+          dialPrefixes: Type.Optional(
+            Type.Array(Type.String({ pattern: '^[0-9*#]{1,4}$' }), {
+              maxItems: 5,
+              description: 'outside-line prefixes the PBX takes before an emergency number, e.g. "9" for 9911',
+            }),
+          ),
+        },
+        { additionalProperties: false, description: "emergency-call notification, Kari's Law (docs/E911.md)" },
+      ),
+    ),
     limits: Type.Optional(
       Type.Object(
         {

@@ -46,6 +46,8 @@ export interface Config {
   /** `DESKPROV_ADMIN_TOKEN`: the first-start super-admin token; undefined means generate one. */
   adminToken: string | undefined;
   limits: Limits;
+  /** Emergency-call notification numbers (config file only); absent means the country defaults alone. */
+  emergency?: { extraNumbers: string[]; dialPrefixes: string[] };
   /** Client certificates and encrypted files (config file only); absent means both off. */
   phoneSecurity?: PhoneSecurity;
 }
@@ -164,6 +166,9 @@ export function parseConfig(flags: ConfigFlags, env: Env, system: SystemFacts, f
       adminToken,
       limits: { ...DEFAULT_LIMITS, ...file.limits },
       ...(phoneSecurity === undefined ? {} : { phoneSecurity }),
+      ...(file.emergency === undefined
+        ? {}
+        : { emergency: { extraNumbers: file.emergency.extraNumbers ?? [], dialPrefixes: file.emergency.dialPrefixes ?? [] } }),
     },
   };
 }

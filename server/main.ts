@@ -91,7 +91,13 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   let timer: NodeJS.Timeout | undefined;
   try {
     const catalog = readCatalog(path.join(PACKAGE_ROOT, 'firmware-profiles'));
-    const services = createServices({ db, catalog, checkSync: {} });
+    const services = createServices({
+      db,
+      catalog,
+      checkSync: {},
+      // Kari's Law notification: configured numbers; failures reach the log as well as alerts and audit.
+      emergency: { ...config.emergency, log: (message, fields) => logger.warn(fields, message) },
+    });
 
     const bootstrap = services.tokens.ensureBootstrap(config.adminToken);
     if (bootstrap.token !== null) {
@@ -226,6 +232,8 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
         await Promise.all([tftp?.close({ graceMs: closeOptions.graceMs ?? 0 }), https?.close(), app.close()]);
         // In-flight report requests have their answers by now; anything still queued is written.
         await services.e911.flushReports();
+        // Emergency-call deliveries still retrying give up (audited as failed) before the database closes.
+        await services.emergencyNotify.close();
         db.close();
         logger.flush();
       })();

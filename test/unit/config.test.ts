@@ -172,3 +172,11 @@ describe('parseConfig: phoneSecurity (config file only)', () => {
     }
   });
 });
+
+describe('parseConfig: emergency (config file only)', () => {
+  it('passes the extra emergency numbers and dial prefixes on, empty lists for missing ones', () => {
+    const result = parseConfig({}, {}, system, { emergency: { extraNumbers: ['112', '999'] } });
+    expect(result.ok && result.config.emergency).toEqual({ extraNumbers: ['112', '999'], dialPrefixes: [] });
+    expect(ok({}).emergency).toBeUndefined();
+  });
+});
