@@ -62,6 +62,10 @@ describe('the CLI, in process, against a running server', () => {
   it('walks every resource group: add, list, show and rm', async () => {
     const site = await json(['sites', 'add', 'Oslo', '--timezone', 'Europe/Oslo', '--range', '700-799', '--registrar', '[2001:db8::5]:5061', '--transport', 'tls', '--tftp-secrets']);
     expect(site).toMatchObject({ registrar: { host: '2001:db8::5', port: 5061, transport: 'tls' }, tftpSecrets: true });
+    expect(site.checkSync).toEqual({ allowed: true });
+    const quiet = await json(['sites', 'add', 'Quiet', '--timezone', 'Europe/Oslo', '--range', '800-809', '--registrar', 'pbx.example.com', '--no-check-sync']);
+    expect(quiet.checkSync).toEqual({ allowed: false });
+    expect((await cli(['sites', 'rm', quiet.id])).code).toBe(0);
     const human = await cli(['sites', 'show', site.id]);
     expect(human.stdout).toContain(`id: ${site.id}\n`);
     expect((await cli(['sites', 'list', '--limit', '10', '--offset', '0'])).stdout).toMatch(/^ID\s+NAME\s+TIMEZONE/);

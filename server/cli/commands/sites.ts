@@ -39,6 +39,7 @@ export function sitesCommand(program: Command, io: CliIo): void {
     .option('--transport <udp|tcp|tls>', 'SIP transport')
     .option('--network <cidr>', 'a network phones of this site use (repeatable)', collect, [])
     .option('--tftp-secrets', 'allow SIP secrets over TFTP for this site')
+    .option('--no-check-sync', 'never send SIP NOTIFY check-sync to this site\'s phones after edits')
     .action(
       action(io, async (ctx, name: string, options: Record<string, unknown>) => {
         await create(ctx, spec, {
@@ -48,6 +49,8 @@ export function sitesCommand(program: Command, io: CliIo): void {
           extensionRange: parseRange(String(options.range)),
           registrar: parseRegistrar(String(options.registrar), options.transport as string | undefined),
           ...(options.tftpSecrets === true ? { tftpSecrets: true } : {}),
+          // commander sets checkSync false for --no-check-sync; the server's default is allowed.
+          ...(options.checkSync === false ? { checkSync: { allowed: false } } : {}),
         });
       }),
     );
