@@ -41,6 +41,21 @@ export const MODEL_FILE_SCHEMA = Type.Object(
     template: Type.String({ pattern: '^[a-z][a-z0-9-]*$', description: "A template name of the model's dialect" }),
     secrets: Type.Boolean(),
     optional: Type.Optional(Type.Boolean()),
+    encryption: Type.Optional(
+      Type.Object(
+        {
+          scheme: Type.Literal('yealink-aes-128-ecb'),
+          keyFile: Type.String({
+            minLength: 1,
+            maxLength: 255,
+            pattern: '^[A-Za-z0-9._-]*\\{(?:mac|MAC)\\}[A-Za-z0-9._-]*$',
+            description: 'Name of the file that delivers the per-device key; must carry {mac} or {MAC}',
+          }),
+          keyWrapKey: Type.String({ pattern: '^[\\x21-\\x7e]{16}$', description: "The phones' built-in 16-character key that unwraps the key file" }),
+        },
+        { additionalProperties: false, description: 'Served encrypted with a per-device key where the site asks for it (docs/SECURITY.md item 9)' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

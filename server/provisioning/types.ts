@@ -24,6 +24,21 @@ export interface ModelFile {
   secrets: boolean;
   /** Optional: when the phone gets a 404 for this file it falls back to the next (informative). */
   optional?: boolean;
+  /**
+   * Optional: how this file is served encrypted to devices of sites that ask for encrypted files
+   * (E911-SECURITY §2.5 item 9; provisioning/file-encryption.ts).
+   */
+  encryption?: FileEncryption;
+}
+
+/** A file served encrypted with a per-device key, and the file that delivers that key. */
+export interface FileEncryption {
+  /** The cipher step, e.g. `yealink-aes-128-ecb` (AES-128-ECB, key file wrapped with the phone's built-in key). */
+  scheme: 'yealink-aes-128-ecb';
+  /** Name of the key file (placeholders as in `name`), e.g. `{mac}_Security.enc`. */
+  keyFile: string;
+  /** The key built into the phones that unwraps the key file (public: it protects nothing by itself). */
+  keyWrapKey: string;
 }
 
 /** One model in `firmware-profiles/<vendor>/<model>.json`. */
@@ -175,6 +190,8 @@ export interface Identification {
    * several; `vendor`, `file` and `canonicalName` above are those of the first.
    */
   candidates?: Array<{ model: ModelProfile; file: ModelFile; canonicalName: string }>;
+  /** Optional: the request names the key file of `file` (`file.encryption.keyFile`), not `file` itself. */
+  keyFile?: boolean;
 }
 
 /** The loaded, validated catalogue of models (built from firmware-profiles/). */

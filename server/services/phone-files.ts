@@ -6,6 +6,7 @@ import type { Site } from '../domain/site.ts';
 import { isAppError } from '../errors.ts';
 import { networkGuard, type NetworkGuard } from '../domain/site-network-guard.ts';
 import { eventKeyFor } from '../provisioning/event-key.ts';
+import { identifyKeyFile } from '../provisioning/file-encryption.ts';
 import { checkFileName } from '../provisioning/file-name-guard.ts';
 import { identify, macsAgree } from '../provisioning/identify.ts';
 import { inputRevision } from '../provisioning/input-revision.ts';
@@ -30,6 +31,7 @@ import type { Store } from '../store/repositories.ts';
 import type { DiscoveredInput } from './device-service.ts';
 import type { PhoneFetchProblems } from './phone-fetch-problems.ts';
 import { memoizeReads } from './generation-memo.ts';
+import { createPhoneFileEncryption } from './phone-file-encryption.ts';
 import { createPhoneReads } from './phone-reads.ts';
 import { createPhoneTrust } from './phone-trust.ts';
 import { ServedRecorder } from './served-recorder.ts';
@@ -145,6 +147,8 @@ interface DeviceContext {
   canonicalName: string;
   lines: LineSource;
   profileChain: ProfileSettings[];
+  /** The request is for the key file of `file` (encrypted files, §2.5 item 9). */
+  keyFile: boolean;
 }
 
 /** The store and phone repository with the reads of a fetch remembered per write generation. */
@@ -205,6 +209,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     certificateSites: options.certificateSites,
   });
   const { credentialsFor, decide } = trust;
+  const encryption = createPhoneFileEncryption({ sites: options.encryptedFileSites, credentialsFor, cache });
   const reads = createPhoneReads(store, () => phoneRepo.sites());
   const { sites, linesOf, profileChainOf, directoryOf } = reads;
 
@@ -247,6 +252,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       canonicalName: candidate.canonicalName,
       lines: linesOf(device),
       profileChain: [...profileChainOf(device.profileId)],
+      keyFile: ident.keyFile === true,
     };
   }
 
@@ -363,6 +369,12 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     firmware: string | undefined,
   ): PhoneResult {
     const { device, model, file, canonicalName } = context;
+    const encryptWith = encryption.encryptionOf(context.site, file);
+    if (context.keyFile) {
+      // The file key is a secret: never in a secret-free (TFTP) answer, and only where files are encrypted.
+      if (encryptWith === undefined || withhold) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404, { ...logged, reason: 'no key file' }));
+      return served(req, encryption.keyFile(device, encryptWith), 'key', logged);
+    }
     const full = withFirmware(
       resolveSettings({
         model,
@@ -387,7 +399,9 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       deps.fetchProblems?.renderFailed(device.mac, canonicalName, isAppError(err) ? (err as Error).message : 'internal error');
       throw err;
     }
-    const { file: out, revision } = rendered;
+    const { revision } = rendered;
+    // Encrypted after rendering: where the site asks for it, the plaintext never leaves (§2.5 item 9).
+    const out = encryptWith === undefined ? rendered.file : encryption.encrypted(device, encryptWith, canonicalName, revision, rendered.file);
     recorder.served({
       deviceId: device.id,
       file: canonicalName,
@@ -435,7 +449,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       if (mac !== undefined) deps.fetchProblems?.observe({ ...refused.logEvent, mac, reason: 'source outside the device site networks' });
       return refused;
     }
-    const ident = identify(catalog, { path: req.path, userAgent: req.userAgent });
+    const ident = identify(catalog, { path: req.path, userAgent: req.userAgent }) ?? identifyKeyFile(catalog, { path: req.path, userAgent: req.userAgent });
     if (ident === null) {
       return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404, { reason: 'no model asks for this name' }));
     }
