@@ -154,12 +154,14 @@ export function createEmergencyNotify(ctx: ServiceContext, deps: EmergencyNotify
       return;
     }
     let reason = '';
+    let made = 0;
     for (let n = 1; n <= attempts; n++) {
       if (n > 1) await wait(retryDelayMs(n, retryBaseMs, retryMaxMs));
       if (closed) {
         reason = 'the server stopped before the target took the notice';
         break;
       }
+      made = n;
       try {
         await attempt(channel, target, notice);
         clearFailure(device, target);
@@ -170,7 +172,7 @@ export function createEmergencyNotify(ctx: ServiceContext, deps: EmergencyNotify
       }
     }
     recordFailure(device, target, reason);
-    auditDelivery(device, notice, target, { result: 'failed', attempts, reason });
+    auditDelivery(device, notice, target, { result: 'failed', attempts: made, reason });
   }
 
   function noticeFor(device: Device, report: AgentReport, dialled: string, emergency: { number: string; test: boolean }, placed: PlacedAt | null): EmergencyNotice {
