@@ -1,5 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import type { AgentReport, NetworkEvidence, SipState } from '../server/domain/e911-evidence.ts';
+import type { SipContact } from '../server/domain/sip-contact.ts';
 import { readInterfaceInfo } from './interface-info.ts';
 import { readLldpNeighbors, toEvidence } from './lldp-neighbors.ts';
 import type { Runner } from './run-command.ts';
@@ -19,6 +20,8 @@ export interface GatherOptions {
   firmware?: string;
   configRevision?: string;
   mac?: string;
+  /** UDP port the phone's SIP UA listens on (`--sip-port`): with the interface address, its SIP contact. */
+  sipPort?: number;
   /** Problems seen while gathering (a missing tool, garbled lldpcli output); never throws. */
   onProblem: (source: string, message: string) => void;
 }
@@ -43,6 +46,8 @@ export async function gatherSnapshot(opts: GatherOptions): Promise<Snapshot> {
   }
   const network: NetworkEvidence = {};
   if (info.ip !== undefined) network.ip = info.ip;
+  const sipContact = sipContactFrom(info.ip, opts.sipPort);
+  if (sipContact !== undefined) snap.sipContact = sipContact;
   if (info.gateway !== undefined) network.gateway = info.gateway;
   if (info.gatewayMac !== undefined) network.gatewayMac = info.gatewayMac;
   const bssid = await readBssid(opts.run, info.interface);
@@ -56,6 +61,16 @@ export async function gatherSnapshot(opts: GatherOptions): Promise<Snapshot> {
   }
   snap.network = network;
   return snap;
+}
+
+/**
+ * The phone's SIP contact: its interface address (`<address>/<prefix>`, prefix dropped) and the
+ * SIP port it was told. The server sends check-sync there instead of guessing port 5060.
+ */
+export function sipContactFrom(cidr: string | undefined, port: number | undefined): SipContact | undefined {
+  if (cidr === undefined || port === undefined) return undefined;
+  const ip = cidr.split('/')[0];
+  return ip === undefined || ip === '' ? undefined : { ip, port };
 }
 
 /** Same content, ignoring key order. */

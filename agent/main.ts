@@ -31,6 +31,7 @@ export interface AgentOptions {
   sipRegistrar?: string;
   sipAuthUser?: string;
   sipProbeInterval: number;
+  sipPort?: number;
   lldpSocket?: string;
   firmware?: string;
   configRevision?: string;
@@ -43,6 +44,12 @@ export interface AgentOptions {
 function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
+  return n;
+}
+
+function udpPort(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,5}$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('must be a port number 1-65535');
   return n;
 }
 
@@ -69,6 +76,7 @@ export function buildAgentProgram(): Command {
     .option('--sip-registrar <host[:port]>', 'registrar to probe (UDP, default port 5060; default: the AOR\'s domain)')
     .option('--sip-auth-user <user>', 'digest user name for the probe (password from DESKPROV_SIP_PASSWORD)')
     .option('--sip-probe-interval <seconds>', 'how often to probe the registrar', seconds, 60)
+    .option('--sip-port <port>', 'UDP port the phone\'s SIP UA listens on; reported with the interface address so check-sync reaches it', udpPort)
     .option('--lldp-socket <path>', 'control socket of the lldpd to ask (lldpcli -u)')
     .option('--firmware <version>', 'firmware version to report')
     .option('--config-revision <rev>', 'config revision the device applied')
@@ -104,6 +112,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
       firmware: opts.firmware,
       configRevision: opts.configRevision,
       mac: opts.mac,
+      ...(opts.sipPort === undefined ? {} : { sipPort: opts.sipPort }),
       onProblem: (source, message) => log.debug({ source }, message),
     });
 
