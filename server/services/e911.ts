@@ -19,6 +19,7 @@ import type { DevicePrincipal, Principal } from '../domain/roles.ts';
 import { appError, isAppError, type DeskprovError } from '../errors.ts';
 import type { DeviceE911State, E911Repository } from '../store/e911-repo.ts';
 import type { Page } from '../store/repositories.ts';
+import { createNetworkMapCache } from '../location/network-map-cache.ts';
 import { audit, checkSiteScope, listing, notFound, type ServiceContext, unknownReference } from './context.ts';
 import { createGroupCommit } from './group-commit.ts';
 
@@ -48,7 +49,7 @@ export interface E911Options {
    */
   networkEvidence?: (device: Device, state: DeviceE911State) => AgentReport['network'];
   /** Alerts from other sources of evidence (an unmapped switch port: services/location-evidence.ts). */
-  extraAlerts?: (device: Device, state: DeviceE911State) => Alert[];
+  extraAlerts?: (device: Device, state: DeviceE911State, entries: readonly NetworkMapEntry[]) => Alert[];
   /** The device's last failed fetch, if any (services/phone-fetch-problems.ts). */
   fetchProblem?: (device: Device) => FetchProblem | null;
   /**
@@ -134,6 +135,8 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
     opts.reportTaken?.(device, report);
   };
   const registrar = opts.registrar ?? localRegistrar;
+  // Resolution reads the map compiled once per revision (docs/LOCATION.md "Figures").
+  const mapCache = createNetworkMapCache();
   const staleAfterMs = opts.staleAfterMs ?? 180_000;
   const liveWithinMs = opts.liveWithinMs ?? 180_000;
   const reportIdTtlMs = opts.reportIdTtlMs ?? 7 * 24 * 3600 * 1000;
@@ -183,7 +186,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
   function resolveFor(device: Device, state: DeviceE911State, entries: readonly NetworkMapEntry[]): Resolution {
     const siteDefault = device.siteId === null ? undefined : repo.siteDefault(device.siteId);
     const network = opts.networkEvidence === undefined ? state.lastReport?.network : opts.networkEvidence(device, state);
-    return resolveLocation(network, entries, {
+    return resolveLocation(network, mapCache.compiled(entries), {
       assignedLocationId: state.assignedLocationId,
       siteDefaultLocationId: siteDefault?.id ?? null,
     });
@@ -222,7 +225,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
       staleAfterMs,
       ...(report?.network?.lldp?.medLocation !== undefined ? { medLocation: report.network.lldp.medLocation } : {}),
     });
-    alerts.push(...(opts.extraAlerts?.(device, state) ?? []));
+    alerts.push(...(opts.extraAlerts?.(device, state, entries) ?? []));
     const located =
       loc === undefined
         ? null

@@ -15,6 +15,7 @@ import type { Alert } from '../domain/e911-alerts.ts';
 import { unmappedPortAlert } from '../domain/switch-port-alerts.ts';
 import type { DeviceE911State, E911Repository } from '../store/e911-repo.ts';
 import type { SwitchRepository } from '../store/switch-repo.ts';
+import { createNetworkMapCache } from '../location/network-map-cache.ts';
 import { audit, type ServiceContext } from './context.ts';
 
 /**
@@ -61,6 +62,7 @@ export interface LocationEvidenceOptions {
  */
 export function createLocationEvidence(ctx: ServiceContext, e911: E911Repository, switches: SwitchRepository, opts: LocationEvidenceOptions = {}) {
   const maxAgeMs = { ...DEFAULT_EVIDENCE_MAX_AGE_MS, ...opts.maxAgeMs };
+  const mapCache = createNetworkMapCache();
 
   const merged = (device: Device, state: DeviceE911State | undefined): MergedEvidence =>
     mergeEvidence(evidencePieces(device, state, switches), ctx.now(), maxAgeMs);
@@ -72,7 +74,7 @@ export function createLocationEvidence(ctx: ServiceContext, e911: E911Repository
   ): { resolution: Resolution; merged: MergedEvidence } {
     const m = merged(device, state);
     const siteDefault = device.siteId === null ? undefined : e911.siteDefault(device.siteId);
-    const resolution = resolveLocation(m.network, entries, {
+    const resolution = resolveLocation(m.network, mapCache.compiled(entries), {
       assignedLocationId: state?.assignedLocationId ?? null,
       siteDefaultLocationId: siteDefault?.id ?? null,
     });
@@ -93,8 +95,8 @@ export function createLocationEvidence(ctx: ServiceContext, e911: E911Repository
     networkFor: (device: Device, state: DeviceE911State): NetworkEvidence => merged(device, state).network,
 
     /** Alerts from merged evidence that P5's rules do not see: a phone on an unmapped port. */
-    alertsFor(device: Device, state: DeviceE911State): Alert[] {
-      const alert = unmappedPortAlert(merged(device, state).network.lldp, e911.allMapEntries());
+    alertsFor(device: Device, state: DeviceE911State, entries: readonly NetworkMapEntry[] = e911.allMapEntries()): Alert[] {
+      const alert = unmappedPortAlert(merged(device, state).network.lldp, entries);
       return alert === null ? [] : [alert];
     },
 

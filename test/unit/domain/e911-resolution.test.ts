@@ -1,6 +1,8 @@
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import type { NetworkEvidence } from '../../../server/domain/e911-evidence.ts';
-import { resolveLocation, resolutionChanged, type DeviceLocationFallbacks } from '../../../server/domain/e911-resolution.ts';
+import { compileNetworkMap, resolveLocation, resolutionChanged, type DeviceLocationFallbacks } from '../../../server/domain/e911-resolution.ts';
 import {
   normaliseNetworkMapEntry,
   type NetworkMapEntry,
@@ -62,6 +64,12 @@ describe('resolveLocation', () => {
     expect([r.locationId, r.matchedBy, r.unresolved]).toEqual(want);
   });
 
+  it.each(cases)('gives the same answer from a compiled map: $title', ({ evidence, device, want }) => {
+    const r = resolveLocation(evidence, compileNetworkMap(MAP), device ?? NONE);
+    expect([r.locationId, r.matchedBy, r.unresolved]).toEqual(want);
+    expect(r).toEqual(resolveLocation(evidence, MAP, device ?? NONE));
+  });
+
   it('names the network map entry that matched', () => {
     const r = resolveLocation({ ip: '10.20.30.1/24' }, MAP, NONE);
     expect(MAP.find((e) => e.id === r.entryId)?.locationId).toBe('wing');
@@ -88,5 +96,72 @@ describe('resolutionChanged', () => {
     const b = resolveLocation({ lldp: lldp('00:00:5e:00:53:01', 'Gi1/0/1') }, MAP, NONE);
     const c = resolveLocation({ lldp: lldp('00:00:5e:00:53:01', 'Gi1/0/2') }, MAP, NONE);
     expect(resolutionChanged(b, c)).toBe(true);
+  });
+});
+
+/** Small pools so that generated maps and evidence often collide (same chassis, nested subnets). */
+const CHASSIS = ['00:00:5e:00:53:01', '00-00-5E-00-53-02', '0000.5e00.5303', 'sw-local-1'];
+const PORTS = ['Gi1/0/1', 'Gi1/0/2', '1', 'ge-0/0/3'];
+const BSSIDS = ['00:1a:2b:3c:4d:5e', '00:1a:2b:3c:4d:5*', '00:1a:2b:3c:4d:**', '00:1a:2b:3c:4e:01'];
+
+const v4 = fc.tuple(fc.constantFrom(10, 172, 192), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 255 })).map((b) => b.join('.'));
+const v6 = fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 65535 })).map(([a, b, c]) => `2001:db8:${a}:${b}::${c.toString(16)}`);
+const v4Cidr = fc.tuple(v4, fc.integer({ min: 0, max: 32 })).map(([a, p]) => `${ipaddr.IPv4.networkAddressFromCIDR(`${a}/${p}`).toString()}/${p}`);
+const v6Cidr = fc.tuple(v6, fc.constantFrom(0, 32, 40, 48, 56, 64, 128)).map(([a, p]) => `${ipaddr.IPv6.networkAddressFromCIDR(`${a}/${p}`).toString()}/${p}`);
+
+const mapEntry = fc.oneof(
+  fc.record({ kind: fc.constant('bssid' as const), bssid: fc.constantFrom(...BSSIDS) }),
+  fc.record({ kind: fc.constant('switchPort' as const), chassisId: fc.constantFrom(...CHASSIS), portId: fc.constantFrom(...PORTS) }),
+  fc.record({ kind: fc.constant('switch' as const), chassisId: fc.constantFrom(...CHASSIS) }),
+  fc.record({ kind: fc.constant('subnet' as const), cidr: fc.oneof(v4Cidr, v6Cidr) }),
+);
+
+// Duplicates and overlaps are kept on purpose: the map refuses them on write, but resolution must
+// agree either way (first entry in map order wins among equals).
+const generatedMap = fc.array(fc.tuple(mapEntry, fc.constantFrom('loc-a', 'loc-b', 'loc-c', 'loc-d')), { maxLength: 40 }).map((rows) =>
+  rows.map(([input, locationId], i) => ({ id: `g${i}`, ...normaliseNetworkMapEntry({ locationId, ...input }) })),
+);
+
+const evidence: fc.Arbitrary<NetworkEvidence> = fc.record(
+  {
+    bssid: fc.constantFrom('00:1A:2B:3C:4D:5E', '00-1a-2b-3c-4d-5f', '00:1a:2b:3c:4d:60', '00:1a:2b:3c:4e:01', 'nonsense'),
+    lldp: fc.record({
+      chassisId: fc.record({ type: fc.constantFrom('mac', 'local'), value: fc.constantFrom(...CHASSIS, '00:00:5E:00:53:01', 'SW-LOCAL-1') }),
+      portId: fc.record({ type: fc.constantFrom('ifname', 'local'), value: fc.constantFrom(...PORTS) }),
+    }),
+    ip: fc.oneof(v4, v4.map((a) => `${a}/24`), v6, v4.map((a) => `::ffff:${a}`), fc.constant('not-an-ip')),
+  },
+  { requiredKeys: [] },
+);
+
+const fallbacks = fc.record({
+  assignedLocationId: fc.constantFrom(null, 'assigned'),
+  siteDefaultLocationId: fc.constantFrom(null, 'default'),
+});
+
+describe('compileNetworkMap', () => {
+  it('resolves every generated device exactly as the plain scan of the entries does', () => {
+    fc.assert(
+      fc.property(generatedMap, fc.array(fc.option(evidence, { nil: undefined }), { minLength: 1, maxLength: 10 }), fallbacks, (entries, devices, device) => {
+        const compiled = compileNetworkMap(entries);
+        for (const ev of devices) expect(resolveLocation(ev, compiled, device)).toEqual(resolveLocation(ev, entries, device));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('picks the longest matching prefix, and the earlier of two equal entries', () => {
+    const map = [
+      entry({ locationId: 'first-16', kind: 'subnet', cidr: '10.1.0.0/16' }),
+      entry({ locationId: 'wide', kind: 'subnet', cidr: '10.0.0.0/8' }),
+      { ...entry({ locationId: 'second-16', kind: 'subnet', cidr: '10.1.0.0/16' }) },
+    ];
+    expect(resolveLocation({ ip: '10.1.2.3' }, compileNetworkMap(map), NONE).locationId).toBe('first-16');
+    expect(resolveLocation({ ip: '10.9.2.3' }, compileNetworkMap(map), NONE).locationId).toBe('wide');
+  });
+
+  it('lets a damaged CIDR match nothing instead of failing every resolution', () => {
+    const map = [{ id: 'bad', locationId: 'bad', kind: 'subnet' as const, key: 'x', cidr: '10.0.0.0/99' }, entry({ locationId: 'good', kind: 'subnet', cidr: '10.0.0.0/8' })];
+    expect(resolveLocation({ ip: '10.1.2.3' }, compileNetworkMap(map), NONE).locationId).toBe('good');
   });
 });
