@@ -66,7 +66,7 @@ export function createServices(deps: ServiceDeps) {
   const e911 = createE911Service(ctx, e911Repo, {
     ...deps.e911,
     networkEvidence: evidence.networkFor,
-    extraAlerts: (device, state) => [...evidence.alertsFor(device, state), ...emergencyNotify.alertsFor(device)],
+    extraAlerts: (device, state, entries) => [...evidence.alertsFor(device, state, entries), ...emergencyNotify.alertsFor(device)],
     locatedBy: evidence.locatedByFor,
     fetchProblem: (device) => phoneFetchProblems.of(device.mac),
     reportTaken: (device, report) => emergencyNotify.reportTaken(device, report),
