@@ -7,7 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTlsCertificate, listenHttps, type HttpsListener, type TlsMaterial } from '../../server/http/tls.ts';
 import { readVendorCaBundles } from '../../server/http/tls-client-cert.ts';
 import type { PhoneTrustOptions } from '../../server/services/phone-files.ts';
+import { createLogger } from '../../server/logger.ts';
+import { serve } from '../../server/main.ts';
+import { testConfig } from '../integration/helpers/api-server.ts';
 import { MAC, UA, startSecureServer, uaFor, type SecureServer } from './helpers/secure-server.ts';
+import { tftpOver } from './helpers/tftp-over-pipeline.ts';
 import { createVendorPki, type DeviceCert, type VendorPki } from './helpers/vendor-pki.ts';
 
 /**
@@ -76,9 +80,12 @@ async function start(options: Partial<PhoneTrustOptions> = {}): Promise<{ s: Sec
 }
 
 /** curl as a phone: trusts the server certificate, optionally presents a client certificate or Digest credentials. */
-async function curl(url: string, opts: { cert?: DeviceCert; digest?: { user: string; password: string }; ua?: string } = {}): Promise<CurlAnswer> {
+async function curl(
+  url: string,
+  opts: { cert?: DeviceCert; digest?: { user: string; password: string }; ua?: string; cacert?: string } = {},
+): Promise<CurlAnswer> {
   const out = mkdtempSync(join(tmpdir(), 'deskprov-curl-'));
-  const args = ['-sS', '--max-time', '20', '--cacert', join(tlsDir, 'cert.pem'), '-A', opts.ua ?? UA, '-o', join(out, 'body'), '-D', join(out, 'headers'), '-w', '%{http_code}'];
+  const args = ['-sS', '--max-time', '20', '--cacert', opts.cacert ?? join(tlsDir, 'cert.pem'), '-A', opts.ua ?? UA, '-o', join(out, 'body'), '-D', join(out, 'headers'), '-w', '%{http_code}'];
   if (opts.cert !== undefined) args.push('--cert', opts.cert.cert, '--key', opts.cert.key);
   if (opts.digest !== undefined) args.push('--digest', '-u', `${opts.digest.user}:${opts.digest.password}`);
   try {
@@ -168,9 +175,66 @@ describe('item 7: client certificates from vendor CAs', () => {
     expect((await curl(`${url}${MAC}.cfg`, { cert: right })).status).toBe(200);
   }, 60_000);
 
+  it('withholds secrets over TFTP where a site requires certificates, even if the site allows TFTP secrets', async () => {
+    const { s } = await start({ certificateSites: ['*'] });
+    await s.prestage();
+    expect((await s.server.api('PATCH', `/sites/${s.ids.siteId}`, { tftpSecrets: true })).status).toBe(200);
+    const tftp = await tftpOver(s.server);
+    try {
+      const text = (await tftp.client.fetch(tftp.port, `${MAC}.cfg`)).data.toString();
+      expect(text).toContain('pbx.example.com');
+      expect(text).not.toMatch(/auto_provision\.server\.password\s*=\s*\S/);
+      expect(text).not.toMatch(/account\.1\.password\s*=\s*\S/);
+    } finally {
+      await tftp.close();
+    }
+  }, 60_000);
+
   it('requires certificates only on the sites named', async () => {
     const { s, url } = await start({ certificateSites: ['some-other-site'] });
     await s.prestage();
     expect((await curl(`${url}${MAC}.cfg`)).status).toBe(200);
+  }, 60_000);
+
+  it('works as `deskprov serve` wires it: phoneSecurity in the config loads the vendor CA for the HTTPS listener', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deskprov-mtls-serve-'));
+    const config = {
+      ...testConfig(join(dir, 'data')),
+      https: { host: '127.0.0.1', port: 0 },
+      adminToken: 'mtls-test-admin-token-0123456789',
+      phoneSecurity: { clientCaFiles: [pki.caFile], certificateSites: ['*'], encryptedFileSites: [] },
+    };
+    const running = await serve(config, { print: () => {}, logger: createLogger({ level: 'silent' }) });
+    try {
+      const token = config.adminToken as string;
+      const api = async (path: string, body: unknown): Promise<Record<string, any>> => {
+        const res = await fetch(`${running.httpUrl}api/v1${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        expect(res.status).toBe(201);
+        return (await res.json()) as Record<string, any>;
+      };
+      const site = await api('/sites', {
+        name: 'HQ',
+        timezone: 'Europe/Berlin',
+        networks: ['127.0.0.0/8'],
+        extensionRange: { first: 1000, last: 1999 },
+        registrar: { host: 'pbx.example.com' },
+      });
+      const user = await api('/users', { name: 'Alice Example', email: 'alice@example.com', siteId: site.id });
+      await api('/devices', { mac: MAC, model: 'yealink/t54w', siteId: site.id, userId: user.id });
+      const url = running.https?.url ?? '';
+      const cacert = join(config.dataDir, 'tls', 'cert.pem');
+      expect((await curl(`${url}${MAC}.cfg`, { cacert })).status).toBe(401);
+      expect((await curl(`${url}${MAC}.cfg`, { cacert, cert: other })).status).toBe(401);
+      const served = await curl(`${url}${MAC}.cfg`, { cacert, cert: right });
+      expect(served.status).toBe(200);
+      expect(served.body).toContain('pbx.example.com');
+    } finally {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PhoneTrustOptions } from '../../server/services/phone-files.ts';
 import { MAC, startSecureServer, uaFor, type SecureServer } from './helpers/secure-server.ts';
+import { tftpOver } from './helpers/tftp-over-pipeline.ts';
 
 /**
  * E911-SECURITY §2.5 item 9: a Yealink `.cfg` + `_Security.enc` downloaded and decrypted with
@@ -141,5 +142,23 @@ describe('item 9: per-device encrypted Yealink files', () => {
     expect(cfg.status).toBe(200);
     expect(cfg.body.toString('utf8')).toMatch(/^#!version:1\.0\.0\.1/);
     expect((await s.get(`${MAC}_Security.enc`)).status).toBe(404);
+  }, 60_000);
+
+  it('over TFTP: the config stays encrypted, and the key file only goes where the site allows TFTP secrets', async () => {
+    const s = await start();
+    await s.prestage();
+    const tftp = await tftpOver(s.server);
+    try {
+      const withheld = await tftp.client.fetch(tftp.port, `${MAC}.cfg`);
+      expect(withheld.data.toString('latin1')).not.toContain('#!version');
+      await expect(tftp.client.fetch(tftp.port, `${MAC}_Security.enc`)).rejects.toThrow(/TFTP error 1/);
+      const patched = await s.server.api('PATCH', `/sites/${s.ids.siteId}`, { tftpSecrets: true });
+      expect(patched.status).toBe(200);
+      const cfg = await tftp.client.fetch(tftp.port, `${MAC}.cfg`);
+      const key = unwrapKey((await tftp.client.fetch(tftp.port, `${MAC}_Security.enc`)).data);
+      expect(decrypt(cfg.data, key).toString('utf8')).toMatch(/^#!version:1\.0\.0\.1[\s\S]*pbx\.example\.com/);
+    } finally {
+      await tftp.close();
+    }
   }, 60_000);
 });
