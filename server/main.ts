@@ -15,7 +15,7 @@ import { readCatalog } from './io/read-catalog.ts';
 import { createLogger } from './logger.ts';
 import { startDiscovery, type Discovery } from './discovery/start-discovery.ts';
 import { matchPnpModel } from './provisioning/pnp-model-match.ts';
-import { sendCheckSync } from './discovery/check-sync-sender.ts';
+import { sendCheckSync, type CheckSyncResult } from './discovery/check-sync-sender.ts';
 import type { Device } from './domain/device.ts';
 import { createServices, type Services } from './services/index.ts';
 import { startPollScheduler } from './location/poll-scheduler.ts';
@@ -60,14 +60,20 @@ const ROLLOUT_TICK_MS = 60_000;
  * Check-sync for rollouts: a SIP NOTIFY to the address the phone last fetched from, port 5060
  * (the registered contact is not stored); the outcome is only logged, phones also resync on their own.
  */
-function rolloutCheckSync(logger: Logger): (device: Device) => void {
+function rolloutCheckSync(logger: Logger, observe: (result: CheckSyncResult) => void): (device: Device) => void {
   return (device) => {
     const ip = device.lastSeen?.ip;
     if (ip == null) return;
     const host = ip.includes(':') ? `[${ip}]` : ip;
     void sendCheckSync(`sip:${host}:5060`, { timeoutMs: 4000 }).then(
-      (result) => logger.debug({ mac: device.mac, result }, 'rollout check-sync'),
-      (err: unknown) => logger.warn({ err, mac: device.mac }, 'rollout check-sync failed'),
+      (result) => {
+        observe(result);
+        logger.debug({ mac: device.mac, result }, 'rollout check-sync');
+      },
+      (err: unknown) => {
+        observe({ outcome: 'send-failed', reason: String(err) });
+        logger.warn({ err, mac: device.mac }, 'rollout check-sync failed');
+      },
     );
   };
 }
@@ -119,10 +125,15 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     timer = setInterval(purge, config.limits.retentionIntervalMs).unref();
 
     // One phone pipeline per process: HTTP routes here, and the same file source for TFTP.
-    const phoneFrontEnd = createPhoneFrontEnd({ db, catalog, config, services, logger, checkSync: rolloutCheckSync(logger) });
-    // GET /metrics; TFTP stats are read at scrape time, once the listener below exists.
+    const phoneFrontEnd = createPhoneFrontEnd({ db, catalog, config, services, logger, checkSync: rolloutCheckSync(logger, (result) => metrics.observeCheckSync(result)) });
+    // GET /metrics; TFTP and discovery stats are read at scrape time, once those below exist.
     const metrics = createServerMetrics(
-      serviceMetricsSources({ services, renderCache: phoneFrontEnd.phone.cache, tftpStats: () => tftp?.stats() ?? null }),
+      serviceMetricsSources({
+        services,
+        renderCache: phoneFrontEnd.phone.cache,
+        tftpStats: () => tftp?.stats() ?? null,
+        discovery: () => discovery,
+      }),
     );
     const app = await buildApp({
       config,

@@ -44,6 +44,15 @@ export interface MdnsAdvertiser {
   name(): string;
   /** Sends goodbye packets (TTL 0) for every record, then stops the responder. */
   close(): Promise<void>;
+  /** Event counts since start, for /metrics. */
+  stats(): MdnsStats;
+}
+
+/** Per service: announced once probing won, conflicts that renamed it, goodbyes sent at close. */
+export interface MdnsStats {
+  announcements: number;
+  conflicts: number;
+  goodbyes: number;
 }
 
 interface PersistedName {
@@ -82,6 +91,7 @@ export async function startMdnsAdvertiser(opts: MdnsAdvertiserOptions): Promise<
     return service;
   };
 
+  const stats: MdnsStats = { announcements: 0, conflicts: 0, goodbyes: 0 };
   try {
     const main = create(DESKPROV_SERVICE_TYPE, current.hostname, { ...DESKPROV_TXT });
     let pendingWrite: Promise<void> = Promise.resolve();
@@ -94,9 +104,13 @@ export async function startMdnsAdvertiser(opts: MdnsAdvertiserOptions): Promise<
         opts.logger?.warn({ err: err.message }, 'mdns could not persist the new name');
       });
     };
-    main.on('name-change', (name) => remember({ ...current, name }));
+    main.on('name-change', (name) => {
+      stats.conflicts += 1;
+      remember({ ...current, name });
+    });
     main.on('hostname-change', (hostname) => remember({ ...current, hostname: hostname.replace(/\.$/, '') }));
     await main.advertise();
+    stats.announcements += 1;
     await pendingWrite;
     // Created after the main service settled, so the console shares its (possibly new) name.
     // ciao insists on one host name per service within a responder (its Prober treats a shared
@@ -105,8 +119,12 @@ export async function startMdnsAdvertiser(opts: MdnsAdvertiserOptions): Promise<
     // number is taken off first.
     if (opts.httpService !== false) {
       const web = create('http', `${current.hostname.replace(/-\(\d+\)$/, '')}-web`, { path: '/' });
-      web.on('name-change', (name) => opts.logger?.info({ name }, 'mdns web console renamed'));
+      web.on('name-change', (name) => {
+        stats.conflicts += 1;
+        opts.logger?.info({ name }, 'mdns web console renamed');
+      });
       await web.advertise();
+      stats.announcements += 1;
     }
     opts.logger?.info({ name: current.name, interfaces: names }, 'mdns advertising');
   } catch (err) {
@@ -117,9 +135,12 @@ export async function startMdnsAdvertiser(opts: MdnsAdvertiserOptions): Promise<
   let closing: Promise<void> | undefined;
   return {
     name: () => current.name,
+    stats: () => ({ ...stats }),
     close() {
       // Responder.shutdown() sends the goodbyes (RFC 6762 §10.1) for every announced service.
-      closing ??= responder.shutdown();
+      closing ??= responder.shutdown().then(() => {
+        stats.goodbyes += stats.announcements;
+      });
       return closing;
     },
   };

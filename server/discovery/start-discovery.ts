@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startMdnsAdvertiser, type MdnsAdvertiser } from './mdns-advertiser.ts';
+import { startMdnsAdvertiser, type MdnsAdvertiser, type MdnsStats } from './mdns-advertiser.ts';
 import { startPnpResponder, type PnpDiscovered, type PnpResponder, type PnpStats } from './sip-pnp-responder.ts';
 
 /**
@@ -33,6 +33,8 @@ export interface DiscoveryOptions {
 export interface Discovery {
   /** Responder counters, or null when SIP PnP could not start. */
   pnpStats(): PnpStats | null;
+  /** mDNS announcements, conflicts and goodbyes, for /metrics. */
+  mdnsStats(): MdnsStats;
   mdnsName(): string;
   /** Goodbye packets out, sockets closed. */
   close(): Promise<void>;
@@ -63,6 +65,7 @@ export async function startDiscovery(opts: DiscoveryOptions): Promise<Discovery 
   }
   return {
     pnpStats: () => pnp?.stats() ?? null,
+    mdnsStats: () => mdns.stats(),
     mdnsName: () => mdns.name(),
     async close() {
       await Promise.all([mdns.close(), pnp?.close()]);

@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DEVICE_STATES, type DeviceState } from '../domain/device.ts';
+import type { CheckSyncResult } from '../discovery/check-sync-sender.ts';
+import type { MdnsStats } from '../discovery/mdns-advertiser.ts';
+import type { PnpStats } from '../discovery/sip-pnp-responder.ts';
 import type { TftpStats } from '../tftp/tftp-server-config.ts';
 
 /**
@@ -34,6 +37,15 @@ export interface MetricsSources {
   devicesInState: (state: DeviceState) => number;
   /** Current alert and warning codes, one entry per device and alert. */
   alertCodes: () => readonly string[];
+  /** Discovery counters; absent or null when discovery is off. `pnp` is null when SIP PnP could not start. */
+  discoveryStats?: () => { mdns: MdnsStats; pnp: PnpStats | null } | null;
+}
+
+/** The `event` label of deskprov_discovery_events_total for one check-sync outcome. */
+export function checkSyncEventOf(result: CheckSyncResult): 'answered' | 'timeout' | 'failed' {
+  if (result.outcome === 'answered') return 'answered';
+  if (result.outcome === 'timeout') return 'timeout';
+  return 'failed';
 }
 
 /** Seconds buckets for phone answers: a cached file takes well under a millisecond, a render a few. */
@@ -137,8 +149,43 @@ export function createServerMetrics(sources: MetricsSources) {
     },
   });
 
+  /** Check-sync NOTIFYs are counted here as they end (no component keeps a total of them). */
+  const checkSyncCounts = { answered: 0, timeout: 0, failed: 0 };
+  new Counter({
+    name: 'deskprov_discovery_events_total',
+    help:
+      'Discovery events by protocol: mdns (announced, conflict, goodbye), sip_pnp (SUBSCRIBE answered, dropped_rate_limited, dropped_malformed, dropped_off_link, ignored; notify_sent, notify_acked), check_sync (NOTIFY answered, timeout, failed).',
+    labelNames: ['protocol', 'event'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [event, count] of Object.entries(checkSyncCounts)) this.inc({ protocol: 'check_sync', event }, count);
+      const discovery = sources.discoveryStats?.() ?? null;
+      if (discovery === null) return;
+      const { mdns, pnp } = discovery;
+      this.inc({ protocol: 'mdns', event: 'announced' }, mdns.announcements);
+      this.inc({ protocol: 'mdns', event: 'conflict' }, mdns.conflicts);
+      this.inc({ protocol: 'mdns', event: 'goodbye' }, mdns.goodbyes);
+      if (pnp === null) return;
+      const pnpEvents: Array<[string, number]> = [
+        ['answered', pnp.answered],
+        ['dropped_rate_limited', pnp.rateLimited],
+        ['dropped_malformed', pnp.malformed + pnp.oversized],
+        ['dropped_off_link', pnp.offLink],
+        ['ignored', pnp.ignored],
+        ['notify_sent', pnp.notified],
+        ['notify_acked', pnp.notifyAcked],
+      ];
+      for (const [event, count] of pnpEvents) this.inc({ protocol: 'sip_pnp', event }, count);
+    },
+  });
+
   return {
     registry,
+    /** One check-sync NOTIFY ended (docs/DISCOVERY.md): answered, timed out, or failed to go out. */
+    observeCheckSync(result: CheckSyncResult): void {
+      checkSyncCounts[checkSyncEventOf(result)] += 1;
+    },
     /** One finished phone-file HTTP request. */
     observePhone(vendor: string, transport: 'http' | 'https', status: number, seconds: number): void {
       const result = phoneResultOf(status);

@@ -54,4 +54,47 @@ describe('createServerMetrics', () => {
     expect(text).toContain('deskprov_phone_response_seconds_bucket{le="0.0005",result="not_modified"} 1\n');
     expect(text).toContain('deskprov_phone_response_seconds_count{result="not_modified"} 2\n');
   });
+
+  it('counts discovery events by protocol: mDNS and SIP PnP read at scrape time, check-sync NOTIFYs as they end', async () => {
+    let announcements = 2;
+    const metrics = createServerMetrics({
+      renderCache: () => ({ hits: 0, misses: 0 }),
+      tftpStats: () => null,
+      devicesInState: () => 0,
+      alertCodes: () => [],
+      discoveryStats: () => ({
+        mdns: { announcements, conflicts: 1, goodbyes: 0 },
+        pnp: {
+          received: 12, answered: 5, notified: 5, notifyAcked: 4, retransmissions: 1,
+          malformed: 1, oversized: 2, ignored: 1, rateLimited: 3, offLink: 0,
+        },
+      }),
+    });
+    metrics.observeCheckSync({ outcome: 'answered', status: 200, reason: 'OK' });
+    metrics.observeCheckSync({ outcome: 'timeout' });
+    metrics.observeCheckSync({ outcome: 'send-failed', reason: 'ECONNREFUSED' });
+    metrics.observeCheckSync({ outcome: 'invalid-contact', reason: 'host name' });
+    await metrics.registry.metrics();
+    announcements = 3;
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('# TYPE deskprov_discovery_events_total counter\n');
+    expect(text).toContain('deskprov_discovery_events_total{protocol="mdns",event="announced"} 3\n');
+    expect(text).toContain('deskprov_discovery_events_total{protocol="mdns",event="conflict"} 1\n');
+    expect(text).toContain('deskprov_discovery_events_total{protocol="mdns",event="goodbye"} 0\n');
+    expect(text).toContain('deskprov_discovery_events_total{protocol="sip_pnp",event="answered"} 5\n');
+    expect(text).toContain('deskprov_discovery_events_total{protocol="sip_pnp",event="dropped_rate_limited"} 3\n');
+    expect(text).toContain('deskprov_discovery_events_total{protocol="sip_pnp",event="dropped_malformed"} 3\n');
+    expect(text).toContain('deskprov_discovery_events_total{protocol="sip_pnp",event="notify_acked"} 4\n');
+    expect(text).toContain('deskprov_discovery_events_total{protocol="check_sync",event="answered"} 1\n');
+    expect(text).toContain('deskprov_discovery_events_total{protocol="check_sync",event="timeout"} 1\n');
+    expect(text).toContain('deskprov_discovery_events_total{protocol="check_sync",event="failed"} 2\n');
+  });
+
+  it('shows only check-sync discovery events when discovery is off', async () => {
+    const metrics = createServerMetrics({ renderCache: () => ({ hits: 0, misses: 0 }), tftpStats: () => null, devicesInState: () => 0, alertCodes: () => [], discoveryStats: () => null });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('deskprov_discovery_events_total{protocol="check_sync",event="answered"} 0\n');
+    expect(text).not.toContain('protocol="mdns"');
+    expect(text).not.toContain('protocol="sip_pnp"');
+  });
 });
