@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Site } from '../domain/site.ts';
 import { secretBoxOf, type SecretBox } from './secret-box.ts';
 import { withStorageFaults } from './storage-faults.ts';
+import { writeGenerationOf } from './write-generation.ts';
 import { type Row, str, strOrNull } from './sqlite/sql-helpers.ts';
 
 /**
@@ -74,7 +75,6 @@ function toSite(r: Row): Site {
     extensionRange: { first: Number(r.range_first), last: Number(r.range_last) },
     registrar: JSON.parse(str(r.registrar)) as Site['registrar'],
     tftpSecrets: r.tftp_secrets === 1,
-    checkSync: { allowed: r.check_sync_allowed !== 0 },
     createdAt: str(r.created_at),
     updatedAt: str(r.updated_at),
   };
@@ -116,6 +116,7 @@ export function sqlitePhoneRepo(db: Database): PhoneReadRepo {
 
 function phoneRepoOver(db: Database): PhoneReadRepo {
   const box = secretBoxOf(db);
+  const generation = writeGenerationOf(db);
   const sealed = (row: HttpCredentials): HttpCredentials => ({ ...row, secret: box.seal(row.secret) });
   const allSites = db.prepare('SELECT * FROM sites ORDER BY created_at, id');
   const byDevice = db.prepare('SELECT * FROM device_http_credentials WHERE device_id = ?');
@@ -161,15 +162,17 @@ function phoneRepoOver(db: Database): PhoneReadRepo {
       const row = byUser.get(username) as Row | undefined;
       return row === undefined ? undefined : toCredentials(row, box);
     },
+    // Credentials decide who is served and what is in the files: their writes move the generation.
     ensureCredentials(row) {
-      insertCreds.run(sealed(row));
+      if (insertCreds.run(sealed(row)).changes > 0) generation.bump();
       return toCredentials(byDevice.get(row.deviceId) as Row, box);
     },
     replaceCredentials: (row) => {
       replaceCreds.run(sealed(row));
+      generation.bump();
     },
     markHandedOut: (deviceId, at, ip) => {
-      handOut.run(at, ip, at, deviceId);
+      if (handOut.run(at, ip, at, deviceId).changes > 0) generation.bump();
     },
     recordServed: (batch) => {
       if (batch.length > 0) recordBatch(batch);

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { appError, isAppError } from '../errors.ts';
 import type { Store } from './repositories.ts';
 import { storageFault, withStorageFaults } from './storage-faults.ts';
+import { writeGenerationOf } from './write-generation.ts';
 import { sqliteAudit } from './sqlite/audit-repository.ts';
 import { sqliteDevices } from './sqlite/device-repository.ts';
 import { sqliteExtensions } from './sqlite/extension-repository.ts';
@@ -32,15 +33,24 @@ function asConflict(err: unknown): unknown {
 const reads = (...names: string[]): ReadonlySet<string> => new Set(names);
 const NO_READS = reads();
 
+/** Repository methods that only read (store/repositories.ts); any other name counts as a write. */
+const READ_METHOD = /^(get|list|children|is[A-Z]|lowest|overlapping|retained|taken|used|using|count|find|all|has)/;
+
 /** The SQLite implementation of every repository over one open database. */
 export function createSqliteStore(db: Database): Store {
+  const generation = writeGenerationOf(db);
+  // Rows the phone pipeline renders from: a write to them moves the generation. Tokens and audit
+  // entries feed no phone file, and a token check on every agent report must not clear copies.
+  const written = (method: string) => {
+    if (!READ_METHOD.test(method)) generation.bump();
+  };
   return {
-    sites: withStorageFaults(sqliteSites(db), reads('get', 'list')),
-    extensions: withStorageFaults(sqliteExtensions(db), reads('get')),
-    users: withStorageFaults(sqliteUsers(db), reads('get', 'getByExtension', 'list')),
-    numbers: withStorageFaults(sqliteNumbers(db), NO_READS),
-    devices: withStorageFaults(sqliteDevices(db), reads('get', 'getByMac')),
-    profiles: withStorageFaults(sqliteProfiles(db), reads('get')),
+    sites: withStorageFaults(sqliteSites(db), reads('get', 'list'), written),
+    extensions: withStorageFaults(sqliteExtensions(db), reads('get'), written),
+    users: withStorageFaults(sqliteUsers(db), reads('get', 'getByExtension', 'list'), written),
+    numbers: withStorageFaults(sqliteNumbers(db), NO_READS, written),
+    devices: withStorageFaults(sqliteDevices(db), reads('get', 'getByMac'), written),
+    profiles: withStorageFaults(sqliteProfiles(db), reads('get'), written),
     tokens: withStorageFaults(sqliteTokens(db), NO_READS),
     audit: withStorageFaults(sqliteAudit(db), NO_READS),
     transaction<T>(fn: () => T): T {

@@ -27,9 +27,10 @@ const MAX_REMEMBERED = 50_000;
 
 /**
  * Wraps a repository: calls to `reads` remember their last good result (per arguments, bounded)
- * and return it when the database fails; every call's storage fault becomes a deskprov error.
+ * and return it when the database fails; every call's storage fault becomes a deskprov error;
+ * every other call is then reported to `onCall` (store/write-generation.ts tells writes apart).
  */
-export function withStorageFaults<T extends object>(repo: T, reads: ReadonlySet<string>): T {
+export function withStorageFaults<T extends object>(repo: T, reads: ReadonlySet<string>, onCall?: (method: string) => void): T {
   const remembered = new Map<string, unknown>();
   const wrapped: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(repo)) {
@@ -44,6 +45,9 @@ export function withStorageFaults<T extends object>(repo: T, reads: ReadonlySet<
           return fn(...args);
         } catch (err) {
           throw storageFault(err) ?? err;
+        } finally {
+          // After a failed call too: a write may have changed rows before a rollback.
+          onCall?.(name);
         }
       };
       continue;

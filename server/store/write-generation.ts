@@ -1,0 +1,49 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * A number that moves whenever a row the phone pipeline reads may have changed: on every write
+ * through this process's repositories (they call `bump`), and on every commit another connection
+ * made to the same file (`PRAGMA data_version`, sqlite.org/pragma.html#pragma_data_version: a
+ * CLI or a second process). In-memory copies of rows compare it to know when to drop themselves.
+ */
+export interface WriteGeneration {
+  current(): number;
+  bump(): void;
+}
+
+const generations = new WeakMap<Database, WriteGeneration>();
+
+/** The write generation of one open database (one per connection, made on first use). */
+export function writeGenerationOf(db: Database): WriteGeneration {
+  let generation = generations.get(db);
+  if (generation === undefined) {
+    generation = createWriteGeneration(db);
+    generations.set(db, generation);
+  }
+  return generation;
+}
+
+function createWriteGeneration(db: Database): WriteGeneration {
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let local = 0;
+  let seen: unknown = null;
+  return {
+    current(): number {
+      let version: unknown;
+      try {
+        version = dataVersion.get();
+      } catch {
+        // The file cannot be read now: keep what is in memory, as the store's last good reads do.
+        return local;
+      }
+      if (version !== seen) {
+        seen = version;
+        local += 1;
+      }
+      return local;
+    },
+    bump(): void {
+      local += 1;
+    },
+  };
+}
