@@ -75,6 +75,7 @@ function toSite(r: Row): Site {
     extensionRange: { first: Number(r.range_first), last: Number(r.range_last) },
     registrar: JSON.parse(str(r.registrar)) as Site['registrar'],
     tftpSecrets: r.tftp_secrets === 1,
+    checkSync: { allowed: r.check_sync_allowed !== 0 },
     createdAt: str(r.created_at),
     updatedAt: str(r.updated_at),
   };
