@@ -117,7 +117,8 @@ describe('per-site check-sync switch', () => {
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect((await server.api('GET', `/sites/${created.body.id}`)).body.checkSync).toEqual({ allowed: false });
-    expect((await server.api('GET', '/sites')).body.items.map((s: { checkSync: unknown }) => s.checkSync)).toEqual([{ allowed: true }, { allowed: false }]);
+    const listed = (await server.api('GET', '/sites')).body.items as Array<{ id: string; checkSync: unknown }>;
+    expect(Object.fromEntries(listed.map((s) => [s.id, s.checkSync]))).toEqual({ [ids.siteId]: { allowed: true }, [created.body.id]: { allowed: false } });
 
     await seenDevice();
     await server.api('PATCH', `/sites/${ids.siteId}`, { checkSync: { allowed: false } });
