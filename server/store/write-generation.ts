@@ -23,12 +23,22 @@ export function writeGenerationOf(db: Database): WriteGeneration {
   return generation;
 }
 
+/**
+ * Another connection's commit is looked for at most this often: a fetch asks for the generation
+ * a dozen times, and the PRAGMA is a statement each time. This process's own writes count at once.
+ */
+const OTHER_CONNECTIONS_CHECK_MS = 20;
+
 function createWriteGeneration(db: Database): WriteGeneration {
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   let local = 0;
   let seen: unknown = null;
+  let checkedAt = Number.NEGATIVE_INFINITY;
   return {
     current(): number {
+      const now = performance.now();
+      if (now - checkedAt < OTHER_CONNECTIONS_CHECK_MS) return local;
+      checkedAt = now;
       let version: unknown;
       try {
         version = dataVersion.get();
