@@ -60,7 +60,7 @@ function samplesTable(samples: SoakSample[]): string[] {
   return [
     `| t s | RSS MiB | ${SOAK_KINDS.map((k) => `${k}: n · p50 / p99 ms · errors`).join(' | ')} |`,
     `|---|---|${SOAK_KINDS.map(() => '---').join('|')}|`,
-    ...samples.map((s) => `| ${round(s.atS, 0)}${s.drain ? ' (drain)' : s.atS <= warmupS ? ' (warm-up)' : ''} | ${round(s.rssMiB, 1)} | ${SOAK_KINDS.map((k) => kindCell(s, k)).join(' | ')} |`),
+    ...samples.map((s) => `| ${round(s.atS, 0)}${s.drain ? ' (drain)' : s.fromS < warmupS - 0.1 ? ' (warm-up)' : ''} | ${round(s.rssMiB, 1)} | ${SOAK_KINDS.map((k) => kindCell(s, k)).join(' | ')} |`),
   ];
 }
 

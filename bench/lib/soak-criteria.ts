@@ -38,9 +38,9 @@ export interface Verdict {
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** The judged windows: after the warm-up, not the drain. */
+/** The judged windows: those that began once the warm-up was over (timers may fire a hair early), not the drain. */
 export function steadySamples(samples: SoakSample[], warmupS: number): SoakSample[] {
-  return samples.filter((s) => !s.drain && s.atS > warmupS);
+  return samples.filter((s) => !s.drain && s.fromS >= warmupS - 0.1);
 }
 
 export function judgeErrors(samples: SoakSample[]): Verdict {
@@ -61,12 +61,12 @@ export function judgeRss(samples: SoakSample[], rules: SoakRules): Verdict {
   if (edge === 0) return { criterion: 'RSS flat', rule, measured: `${steady.length} sample(s) after the warm-up`, pass: null };
   const first = mean(steady.slice(0, edge).map((s) => s.rssMiB));
   const last = mean(steady.slice(-edge).map((s) => s.rssMiB));
-  const peak = Math.max(...steady.map((s) => s.rssMiB));
+  const rss = steady.map((s) => s.rssMiB);
   const change = (last - first) / first;
   return {
     criterion: 'RSS flat',
     rule,
-    measured: `${round(first, 1)} → ${round(last, 1)} MiB (${change >= 0 ? '+' : ''}${round(change * 100, 1)} %; peak ${round(peak, 1)} MiB)`,
+    measured: `${round(first, 1)} → ${round(last, 1)} MiB (${change >= 0 ? '+' : ''}${round(change * 100, 1)} %; ${round(Math.min(...rss), 1)}–${round(Math.max(...rss), 1)} MiB after the warm-up)`,
     pass: change <= rules.rssTolerance,
   };
 }

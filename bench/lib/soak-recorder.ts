@@ -19,7 +19,8 @@ export interface KindWindow {
 }
 
 export interface SoakSample {
-  /** Seconds since the load started, at the end of the window. */
+  /** Seconds since the load started, at the start and at the end of the window. */
+  fromS: number;
   atS: number;
   rssMiB: number;
   /** The window after the load stopped (answers still in flight): counted for errors, never judged. */
@@ -56,7 +57,7 @@ export class SoakRecorder {
       this.#latencies[kind] = [];
       this.#errors[kind] = 0;
     }
-    const sample = { atS, rssMiB, drain, kinds };
+    const sample = { fromS: this.samples.at(-1)?.atS ?? 0, atS, rssMiB, drain, kinds };
     this.samples.push(sample);
     return sample;
   }
