@@ -224,42 +224,62 @@ export function createEmergencyNotify(ctx: ServiceContext, deps: EmergencyNotify
     return { placed, emergency, dialled: call.dialled };
   }
 
+  /** Tells the targets of one report's call, if it is an emergency call not told yet. */
+  function handle(device: Device, report: AgentReport): void {
+    if (closed) return;
+    try {
+      const call = emergencyCall(device, report);
+      if (call === null) return;
+      const notice = noticeFor(device, report, call.dialled, call.emergency, call.placed);
+      const targets = call.placed?.location.notifyTargets ?? [];
+      audit(ctx, actorOf(device), 'emergency-call', { type: 'device', id: device.mac }, null, {
+        noticeId: notice.id,
+        dialled: notice.dialled,
+        emergencyNumber: notice.emergencyNumber,
+        test: notice.test,
+        at: notice.at,
+        locationId: notice.location?.id ?? null,
+        targets: targets.map(describeTarget),
+      });
+      if (targets.length === 0) {
+        const why = call.placed === null ? 'the device resolves to no location' : `location ${call.placed.location.name} has no notification target`;
+        recordFailure(device, '', `nobody was told: ${why}`);
+        return;
+      }
+      for (const target of targets) {
+        track(
+          deliver(device, notice, target).catch((err: unknown) => {
+            log('emergency call notification failed', { mac: device.mac, reason: (err as Error).message });
+          }),
+        );
+      }
+    } catch (err) {
+      // A fault here (the database gone while stopping) must not escape into the event loop.
+      log('emergency call notification failed', { mac: device.mac, reason: (err as Error).message });
+    }
+  }
+
+  function track(run: Promise<void>): void {
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run));
+  }
+
   const service = {
     /**
      * The hook services/e911.ts calls after a report (agent or action URL) is stored. Returns at
-     * once; deliveries run in the background. Never throws: a fault here must not fail the report.
+     * once: the phone's request is answered first, and locating, auditing and delivering start on
+     * the next turn of the event loop. Never throws: a fault here must not fail the report.
      */
     reportTaken(device: Device, report: AgentReport): void {
       if (closed || report.call === undefined) return;
-      try {
-        const call = emergencyCall(device, report);
-        if (call === null) return;
-        const notice = noticeFor(device, report, call.dialled, call.emergency, call.placed);
-        const targets = call.placed?.location.notifyTargets ?? [];
-        audit(ctx, actorOf(device), 'emergency-call', { type: 'device', id: device.mac }, null, {
-          noticeId: notice.id,
-          dialled: notice.dialled,
-          emergencyNumber: notice.emergencyNumber,
-          test: notice.test,
-          at: notice.at,
-          locationId: notice.location?.id ?? null,
-          targets: targets.map(describeTarget),
-        });
-        if (targets.length === 0) {
-          const why = call.placed === null ? 'the device resolves to no location' : `location ${call.placed.location.name} has no notification target`;
-          recordFailure(device, '', `nobody was told: ${why}`);
-          return;
-        }
-        for (const target of targets) {
-          const run = deliver(device, notice, target).catch((err: unknown) => {
-            log('emergency call notification failed', { mac: device.mac, reason: (err as Error).message });
+      track(
+        new Promise<void>((resolve) => {
+          setImmediate(() => {
+            handle(device, report);
+            resolve();
           });
-          inFlight.add(run);
-          void run.finally(() => inFlight.delete(run));
-        }
-      } catch (err) {
-        log('emergency call notification failed', { mac: device.mac, reason: (err as Error).message });
-      }
+        }),
+      );
     },
 
     /** Failed deliveries of the last `alertForMs` as device alerts (GET /api/v1/alerts, device status). */
