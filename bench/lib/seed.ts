@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -127,7 +127,13 @@ export function seedDataDir(dataDir: string, count: number, booted = 0, options:
  */
 export function seedDataDirCached(dataDir: string, count: number, booted = 0): Seeded {
   const catalog = loadCatalog();
-  const cache = path.join(tmpdir(), `deskprov-bench-seed-${count}-${booted}-${catalog.revision.slice(0, 12)}`);
+  // Keyed by what the seeded rows depend on (model ids and their OUIs), not the whole catalogue
+  // revision: a template or key change renders differently but seeds the very same database.
+  const shape = createHash('sha256')
+    .update(JSON.stringify(catalog.all().map((m) => [m.id, m.oui[0] ?? null])))
+    .digest('hex')
+    .slice(0, 12);
+  const cache = path.join(tmpdir(), `deskprov-bench-seed-${count}-${booted}-${shape}`);
   const record = path.join(cache, 'seeded.json');
   if (process.env.BENCH_FRESH_SEED !== '1' && existsSync(record)) {
     for (const name of readdirSync(cache)) if (name !== 'seeded.json') copyFileSync(path.join(cache, name), path.join(dataDir, name));
