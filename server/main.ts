@@ -15,8 +15,7 @@ import { readCatalog } from './io/read-catalog.ts';
 import { createLogger } from './logger.ts';
 import { startDiscovery, type Discovery } from './discovery/start-discovery.ts';
 import { matchPnpModel } from './provisioning/pnp-model-match.ts';
-import { sendCheckSync, type CheckSyncResult } from './discovery/check-sync-sender.ts';
-import type { Device } from './domain/device.ts';
+import { sendCheckSync } from './discovery/check-sync-sender.ts';
 import { createServices, type Services } from './services/index.ts';
 import { startPollScheduler } from './location/poll-scheduler.ts';
 import { openDatabase, type Database } from './store/database.ts';
@@ -56,28 +55,6 @@ export interface RunningServer {
 
 const ROLLOUT_TICK_MS = 60_000;
 
-/**
- * Check-sync for rollouts: a SIP NOTIFY to the address the phone last fetched from, port 5060
- * (the registered contact is not stored); the outcome is only logged, phones also resync on their own.
- */
-function rolloutCheckSync(logger: Logger, observe: (result: CheckSyncResult) => void): (device: Device) => void {
-  return (device) => {
-    const ip = device.lastSeen?.ip;
-    if (ip == null) return;
-    const host = ip.includes(':') ? `[${ip}]` : ip;
-    void sendCheckSync(`sip:${host}:5060`, { timeoutMs: 4000 }).then(
-      (result) => {
-        observe(result);
-        logger.debug({ mac: device.mac, result }, 'rollout check-sync');
-      },
-      (err: unknown) => {
-        observe({ outcome: 'send-failed', reason: String(err) });
-        logger.warn({ err, mac: device.mac }, 'rollout check-sync failed');
-      },
-    );
-  };
-}
-
 function packageVersion(): string {
   const text = fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8');
   return (JSON.parse(text) as { version: string }).version;
@@ -100,7 +77,9 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     const services = createServices({
       db,
       catalog,
-      checkSync: {},
+      // Every check-sync (after edits and for rollouts) goes through services.checkSyncPush: the
+      // site switch, the reported contact, the throttle and the device status apply to all of them.
+      checkSync: { send: (contact) => sendCheckSync(contact).then((result) => (metrics.observeCheckSync(result), result)) },
       // Kari's Law notification: configured numbers; failures reach the log as well as alerts and audit.
       emergency: { ...config.emergency, log: (message, fields) => logger.warn(fields, message) },
     });
@@ -125,7 +104,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     timer = setInterval(purge, config.limits.retentionIntervalMs).unref();
 
     // One phone pipeline per process: HTTP routes here, and the same file source for TFTP.
-    const phoneFrontEnd = createPhoneFrontEnd({ db, catalog, config, services, logger, checkSync: rolloutCheckSync(logger, (result) => metrics.observeCheckSync(result)) });
+    const phoneFrontEnd = createPhoneFrontEnd({ db, catalog, config, services, logger, checkSync: (device) => void services.checkSyncPush.push([device]) });
     // GET /metrics; TFTP and discovery stats are read at scrape time, once those below exist.
     const metrics = createServerMetrics(
       serviceMetricsSources({
