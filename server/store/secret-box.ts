@@ -207,10 +207,14 @@ export function resealSecrets(db: Database, box: SecretBox): number {
   let count = 0;
   db.transaction(() => {
     for (const { table, key, column } of SEALED_COLUMNS) {
-      const rows = db.prepare(`SELECT ${key} AS k, ${column} AS v FROM ${table}`).all() as { k: unknown; v: string }[];
+      // Only rows not sealed with the current key: this runs at every start, and reading 50,000
+      // sealed secrets to skip them all cost a third of a second.
+      const sealedNow = `${PREFIX}${current}:`;
+      const rows = db
+        .prepare(`SELECT ${key} AS k, ${column} AS v FROM ${table} WHERE substr(${column}, 1, ?) <> ?`)
+        .all(sealedNow.length, sealedNow) as { k: unknown; v: string }[];
       const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${key} = ?`);
       for (const row of rows) {
-        if (sealedKeyId(row.v) === current) continue;
         update.run(box.seal(box.open(row.v)), row.k);
         count += 1;
       }
