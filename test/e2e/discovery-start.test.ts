@@ -2,7 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MdnsStats } from '../../server/discovery/mdns-advertiser.ts';
+import type { PnpStats } from '../../server/discovery/sip-pnp-responder.ts';
 import { startDiscovery } from '../../server/discovery/start-discovery.ts';
+import { createServerMetrics } from '../../server/metrics/server-metrics.ts';
 import { collectLines, createNetnsLab, netnsSupport, type NetnsLab, type NetnsLink } from '../helpers/netns.ts';
 
 /**
@@ -70,6 +73,25 @@ describe('startDiscovery', () => {
       '-t', 'u1', '-m', '1', '-nostdin', '-timeout', '15s', '-timeout_error', '-trace_logs', '-log_file', log], { timeoutMs: 25_000 });
     expect(sipp.code, sipp.stdout + sipp.stderr).toBe(0);
     expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toContain(`url=http://${link.a.ipv4}:8080/snomD785-{mac}.htm`);
+
+    // The same counters /metrics reads: deskprov_discovery_events_total from this run.
+    run.child.stdin?.write('stats\n');
+    const stats = JSON.parse(await run.out.waitFor((l) => l.includes('"event":"stats"'), 5000)) as {
+      pnp: PnpStats;
+      mdns: MdnsStats;
+    };
+    const metrics = createServerMetrics({
+      renderCache: () => ({ hits: 0, misses: 0 }),
+      tftpStats: () => null,
+      devicesInState: () => 0,
+      alertCodes: () => [],
+      discoveryStats: () => stats,
+    });
+    const text = await metrics.registry.metrics();
+    // Two services announced: _deskprov._tcp and the console's _http._tcp.
+    expect(text).toContain('deskprov_discovery_events_total{protocol="mdns",event="announced"} 2\n');
+    expect(text).toContain('deskprov_discovery_events_total{protocol="mdns",event="conflict"} 0\n');
+    expect(text).toContain('deskprov_discovery_events_total{protocol="sip_pnp",event="answered"} 1\n');
     await stop(run);
   });
 

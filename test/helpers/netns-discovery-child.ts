@@ -59,7 +59,7 @@ if (mode === 'pnp') {
     process.exit(0);
   }
   close = () => discovery.close();
-  stats = () => ({ pnp: discovery.pnpStats() });
+  stats = () => ({ pnp: discovery.pnpStats(), mdns: discovery.mdnsStats() });
   say({ event: 'ready', name: discovery.mdnsName(), pnp: discovery.pnpStats() !== null });
 } else {
   throw new Error(`unknown mode ${mode}`);
