@@ -1,6 +1,7 @@
 import { civicDifferences, type CivicAddress } from './civic-address.ts';
 import type { MedLocation } from './e911-evidence.ts';
 import type { Resolution } from './e911-resolution.ts';
+import type { SwitchAlertCode } from './switch-alerts.ts';
 
 /** Registration state of an emergency location with the 911 provider. */
 export type LocationStatus = 'pending' | 'registered' | 'failed';
@@ -13,7 +14,9 @@ export type AlertCode =
   /** Raised by agentless location (domain/switch-port-alerts.ts). */
   | 'PORT_UNMAPPED'
   /** An emergency call's notification reached not every target (services/emergency-notify.ts). */
-  | 'EMERGENCY_NOTIFY_FAILED';
+  | 'EMERGENCY_NOTIFY_FAILED'
+  /** A switch's last poll failed (domain/switch-alerts.ts). */
+  | SwitchAlertCode;
 
 /** An alert needs action before a 911 call goes wrong; a warning is worth a look. */
 export interface Alert {

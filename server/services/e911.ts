@@ -3,6 +3,7 @@ import { civicOf } from '../domain/civic-address.ts';
 import type { Device } from '../domain/device.ts';
 import { deviceAlerts, type Alert } from '../domain/e911-alerts.ts';
 import { closedLoop, type LoopStep } from '../domain/e911-status-loop.ts';
+import type { SwitchAlerts } from '../domain/switch-alerts.ts';
 import type { FetchProblem } from '../domain/phone-refusal.ts';
 import type { AgentReport } from '../domain/e911-evidence.ts';
 import {
@@ -57,6 +58,8 @@ export interface E911Options {
    * transaction: the emergency-call notification (services/emergency-notify.ts). Must not throw.
    */
   reportTaken?: (device: Device, report: AgentReport) => void;
+  /** Alerts of things other than devices: switches whose last poll failed (services/switches.ts). */
+  otherAlerts?: (filter: { siteId?: string }) => readonly SwitchAlerts[];
   /** Which piece of evidence placed the device, shown in its status (services/location-evidence.ts). */
   locatedBy?: (device: Device, state: DeviceE911State, resolution: Resolution) => LocatedBy | null;
 }
@@ -117,7 +120,12 @@ export interface FleetStatus {
   located: number;
   /** Devices with at least one alert (warnings not counted). */
   alerts: number;
+  /** Switches with an alert: their last poll failed. */
+  switchAlerts: number;
 }
+
+/** One holder of alerts in `GET /api/v1/alerts`: a device, or a switch polled for phone ports. */
+export type AlertItem = { source: 'device'; mac: string; deviceId: string; alerts: Alert[] } | ({ source: 'switch' } & SwitchAlerts);
 
 export type StatusListener = (status: DeviceStatus) => void;
 
@@ -531,7 +539,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
     /** Counts over every device: live, SIP registered, located at a registered location, alerting. */
     fleetStatus(): FleetStatus {
       const entries = repo.allMapEntries();
-      const counts: FleetStatus = { devices: 0, live: 0, registered: 0, located: 0, alerts: 0 };
+      const counts: FleetStatus = { devices: 0, live: 0, registered: 0, located: 0, alerts: 0, switchAlerts: opts.otherAlerts?.({}).length ?? 0 };
       const page = { limit: 500, offset: 0 };
       for (;;) {
         const { items } = store.devices.list({}, page);
@@ -575,17 +583,18 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
       return statusOf(device, stateOf(device.id), repo.allMapEntries());
     },
 
-    /** Every device that currently has an alert or warning, with them. */
-    alerts(filter: { siteId?: string } = {}): Array<{ mac: string; deviceId: string; alerts: Alert[] }> {
+    /** Every device that currently has an alert or warning, with them; then every alerting switch. */
+    alerts(filter: { siteId?: string } = {}): AlertItem[] {
       const entries = repo.allMapEntries();
-      const out: Array<{ mac: string; deviceId: string; alerts: Alert[] }> = [];
+      const out: AlertItem[] = [];
       for (const state of repo.allDeviceStates()) {
         const device = store.devices.get(state.deviceId);
         if (device === undefined) continue;
         if (filter.siteId !== undefined && device.siteId !== filter.siteId) continue;
         const alerts = statusOf(device, state, entries).alerts;
-        if (alerts.length > 0) out.push({ mac: device.mac, deviceId: device.id, alerts });
+        if (alerts.length > 0) out.push({ source: 'device', mac: device.mac, deviceId: device.id, alerts });
       }
+      for (const sw of opts.otherAlerts?.(filter) ?? []) out.push({ source: 'switch', ...sw });
       return out;
     },
   };

@@ -63,11 +63,14 @@ export function createServices(deps: ServiceDeps) {
   const tokens = createTokenService(ctx);
   const phoneFetchProblems = createPhoneFetchProblems(ctx.now);
   const blastRadius = createBlastRadius(ctx);
+  const switches = createSwitchService(ctx, switchRepo, evidence, deps.location?.walker ?? createSnmpWalker(), deps.location?.switches);
   const e911 = createE911Service(ctx, e911Repo, {
     ...deps.e911,
     networkEvidence: evidence.networkFor,
     extraAlerts: (device, state, entries) => [...evidence.alertsFor(device, state, entries), ...emergencyNotify.alertsFor(device)],
     locatedBy: evidence.locatedByFor,
+    // Switch alerts join the device alerts of `GET /api/v1/alerts`.
+    otherAlerts: (filter) => switches.alertsBySwitch(filter),
     fetchProblem: (device) => phoneFetchProblems.of(device.mac),
     reportTaken: (device, report) => emergencyNotify.reportTaken(device, report),
   });
@@ -98,7 +101,7 @@ export function createServices(deps: ServiceDeps) {
     e911,
     emergencyNotify,
     phoneFetchProblems,
-    switches: createSwitchService(ctx, switchRepo, evidence, deps.location?.walker ?? createSnmpWalker(), deps.location?.switches),
+    switches,
     audit: {
       list: (filter: AuditFilter, page: Page) => listing(page, ctx.store.audit.list(filter, page)),
     },

@@ -9,6 +9,7 @@ import {
   type SwitchPollState,
   type SwitchRecord,
 } from '../domain/switch-inventory.ts';
+import { switchAlerts, type SwitchAlertCode, type SwitchAlerts } from '../domain/switch-alerts.ts';
 import { locateMacs } from '../domain/switch-locate.ts';
 import type { SwitchCsvRow } from '../domain/switch-csv.ts';
 import { appError, isAppError, type DeskprovError } from '../errors.ts';
@@ -18,7 +19,7 @@ import { audit, checkSiteScope, listing, notFound, SYSTEM, type ServiceContext, 
 import type { LocationEvidence } from './location-evidence.ts';
 
 /** Why a poll failed; the code names the alert (docs/LOCATION.md). */
-export type PollFailureCode = 'SWITCH_TIMEOUT' | 'SWITCH_AUTH_FAILED' | 'SWITCH_UNREACHABLE' | 'SWITCH_BAD_RESPONSE';
+export type PollFailureCode = SwitchAlertCode;
 
 /** A failed poll. The message never carries a community or key. */
 export class SwitchPollError extends Error {
@@ -171,6 +172,16 @@ export function createSwitchService(
     return { ok: false, error, macsSeen: 0, phonesLocated: 0, moved: [] };
   }
 
+  function alertsBySwitch(filter: { siteId?: string } = {}): SwitchAlerts[] {
+    const out: SwitchAlerts[] = [];
+    for (const sw of repo.all()) {
+      if (filter.siteId !== undefined && sw.siteId !== filter.siteId) continue;
+      const alerting = switchAlerts(sw, repo.pollState(sw.id));
+      if (alerting !== null) out.push(alerting);
+    }
+    return out;
+  }
+
   async function runPoll(sw: SwitchRecord): Promise<PollOutcome> {
     let walk: SwitchWalk;
     try {
@@ -300,15 +311,11 @@ export function createSwitchService(
 
     /** Switches whose last poll failed: not answering, or refusing our credentials. */
     alerts(filter: { siteId?: string } = {}): SwitchAlert[] {
-      const out: SwitchAlert[] = [];
-      for (const sw of repo.all()) {
-        if (filter.siteId !== undefined && sw.siteId !== filter.siteId) continue;
-        const state = repo.pollState(sw.id);
-        if (state?.error == null) continue;
-        out.push({ switchId: sw.id, name: sw.name, code: state.error.code, message: state.error.message, since: state.failingSince ?? state.lastPollAt ?? '' });
-      }
-      return out;
+      return alertsBySwitch(filter).flatMap((s) => s.alerts.map((a) => ({ switchId: s.switchId, name: s.name, code: a.code, message: a.message, since: s.since })));
     },
+
+    /** The same, grouped per switch as `GET /api/v1/alerts` lists them beside the devices'. */
+    alertsBySwitch,
 
     /**
      * Re-resolves the devices whose evidence changed outside a poll or an event since the last

@@ -189,7 +189,7 @@ describe('agent reports and device status', () => {
     await api.call('POST', '/agent/reports', report('a1', '2026-01-01T10:00:00Z', 'Gi1/0/1'), { token });
     const alerts = await api.call('GET', '/alerts');
     expect(alerts.body.items).toEqual([
-      { mac: '001565aabb01', deviceId: expect.any(String), alerts: [expect.objectContaining({ code: 'NO_REGISTERED_LOCATION', severity: 'alert' })] },
+      { source: 'device', mac: '001565aabb01', deviceId: expect.any(String), alerts: [expect.objectContaining({ code: 'NO_REGISTERED_LOCATION', severity: 'alert' })] },
     ]);
     const dflt = await location('Lobby', '+13125550102', {}, { default: true });
     const status = await api.call('GET', `/devices/${MAC_A}/status`);
@@ -217,7 +217,7 @@ describe('fleet status and the status stream', () => {
     await api.call('POST', '/agent/reports', { id: 's2', at: '2026-01-01T10:00:00Z', sip: { registered: true }, network: { ip: '192.0.2.4/24' } }, { token: tokenB });
     const res = await api.call('GET', '/status');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ devices: 2, live: 2, registered: 2, located: 1, alerts: 1 });
+    expect(res.body).toEqual({ devices: 2, live: 2, registered: 2, located: 1, alerts: 1, switchAlerts: 0 });
   });
 
   it('streams each device change as a server-sent event and refuses a stream without a token', async () => {

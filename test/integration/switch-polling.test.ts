@@ -154,7 +154,9 @@ describe('polling switches for phone ports', () => {
     expect((await ok('POST', `/switches/${sw.id}/poll`)).moved).toEqual(['001565aabb01']);
     const codes = async () => (await ok('GET', `/devices/${PHONE_A}/status`)).alerts.map((a: { code: string }) => a.code);
     expect(await codes()).toContain('PORT_UNMAPPED');
-    expect((await ok('GET', '/alerts')).items).toEqual([expect.objectContaining({ mac: '001565aabb01', alerts: expect.arrayContaining([expect.objectContaining({ code: 'PORT_UNMAPPED' })]) })]);
+    expect((await ok('GET', '/alerts')).items).toEqual([
+      expect.objectContaining({ source: 'device', mac: '001565aabb01', alerts: expect.arrayContaining([expect.objectContaining({ code: 'PORT_UNMAPPED' })]) }),
+    ]);
     await ok('POST', '/numbers', { e164: '+13125550109', region: 'US' }, 201);
     const desk4 = await ok('POST', '/locations', { siteId, name: 'Desk Gi1/0/4', address: ADDRESS, place: { FLR: '4', ROOM: '409' }, callbackNumber: '+13125550109' }, 201);
     await ok('POST', '/network-map', { locationId: desk4.id, kind: 'switchPort', chassisId: CHASSIS, portId: 'Gi1/0/4' }, 201);
@@ -228,6 +230,46 @@ describe('switches that do not answer or refuse us', () => {
     await ok('PATCH', `/switches/${bad.id}`, { port: sim.port });
     expect(await ok('POST', `/switches/${bad.id}/poll`)).toMatchObject({ ok: true });
     expect((await ok('GET', '/switch-alerts')).items).toEqual([]);
+  });
+
+  it('lists an unanswering switch among the alerts of /alerts and counts it in /status, until it answers', async () => {
+    silent = createSocket('udp4');
+    await new Promise<void>((resolve) => silent!.bind(0, '127.0.0.1', resolve));
+    const sw = await addSwitch({ version: '2c', community: COMMUNITY }, { port: silent.address().port });
+    expect(await ok('POST', `/switches/${sw.id}/poll`)).toMatchObject({ ok: false, error: { code: 'SWITCH_TIMEOUT' } });
+    const switchItems = async (query = '') => ((await ok('GET', `/alerts${query}`)).items as Array<{ source: string }>).filter((i) => i.source === 'switch');
+    const listed = await switchItems();
+    expect(listed).toEqual([
+      {
+        source: 'switch',
+        switchId: sw.id,
+        name: 'Floor 4',
+        siteId,
+        since: expect.any(String),
+        alerts: [{ code: 'SWITCH_TIMEOUT', severity: 'alert', message: expect.stringMatching(/answer/) }],
+      },
+    ]);
+    expect(JSON.stringify(listed)).not.toContain(COMMUNITY);
+    expect(await switchItems(`?siteId=${siteId}`)).toHaveLength(1);
+    expect(await switchItems('?siteId=another-site')).toEqual([]);
+    expect((await ok('GET', '/status')).switchAlerts).toBe(1);
+    // The device items keep their shape beside it.
+    for (const item of (await ok('GET', '/alerts')).items as Array<{ source: string; mac?: string }>) {
+      if (item.source === 'device') expect(item.mac).toMatch(/^[0-9a-f]{12}$/);
+    }
+
+    await ok('PATCH', `/switches/${sw.id}`, { port: sim.port });
+    expect(await ok('POST', `/switches/${sw.id}/poll`)).toMatchObject({ ok: true });
+    expect(await switchItems()).toEqual([]);
+    expect((await ok('GET', '/status')).switchAlerts).toBe(0);
+  });
+
+  it('lists an authentication failure in /alerts with its own code', async () => {
+    const sw = await addSwitch({ version: '3', user: 'nobody', authKey: V3.authKey, privKey: V3.privKey });
+    expect(await ok('POST', `/switches/${sw.id}/poll`)).toMatchObject({ ok: false, error: { code: 'SWITCH_AUTH_FAILED' } });
+    const items = (await ok('GET', '/alerts')).items as Array<{ source: string; switchId?: string; alerts: Array<{ code: string }> }>;
+    expect(items.filter((i) => i.source === 'switch').map((i) => [i.switchId, i.alerts.map((a) => a.code)])).toEqual([[sw.id, ['SWITCH_AUTH_FAILED']]]);
+    expect(JSON.stringify(items)).not.toMatch(/authpass|privpass/);
   });
 });
 

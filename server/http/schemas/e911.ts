@@ -230,8 +230,20 @@ export const DeviceStatusView = Type.Object({
 
 export const AlertsQuery = Type.Object({ siteId: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false });
 
+/** Device items carry `mac` and `deviceId`; switch items `switchId`, `name`, `siteId`, `since`. */
 export const AlertsView = Type.Object({
-  items: Type.Array(Type.Object({ mac: Type.String(), deviceId: Type.String(), alerts: Type.Array(AlertView) })),
+  items: Type.Array(
+    Type.Object({
+      source: Type.Union([Type.Literal('device'), Type.Literal('switch')], { description: 'what raised the alerts: a device, or a switch polled over SNMP' }),
+      mac: Type.Optional(Type.String()),
+      deviceId: Type.Optional(Type.String()),
+      switchId: Type.Optional(Type.String()),
+      name: Type.Optional(Type.String()),
+      siteId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      since: Type.Optional(Type.String({ description: 'when the switch began failing' })),
+      alerts: Type.Array(AlertView),
+    }),
+  ),
 });
 
 export const FleetStatusView = Type.Object({
@@ -240,6 +252,7 @@ export const FleetStatusView = Type.Object({
   registered: Type.Integer({ minimum: 0 }),
   located: Type.Integer({ minimum: 0 }),
   alerts: Type.Integer({ minimum: 0 }),
+  switchAlerts: Type.Integer({ minimum: 0, description: 'switches whose last poll failed' }),
 });
 
 export const PhoneEventParams = Type.Object(
