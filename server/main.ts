@@ -218,12 +218,18 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
         clearInterval(rolloutTicks);
         await switchPolls.stop();
         await discovery?.close();
-        // Every listener stops accepting at once; each then waits for what it has in flight.
-        await Promise.all([tftp?.close({ graceMs: closeOptions.graceMs ?? 0 }), https?.close(), app.close()]);
+        // Every listener stops accepting at once; each then waits for what it has in flight, HTTP
+        // and TFTP up to the same deadline (a download still running then is cut off rather than
+        // holding the stop past systemd's TimeoutStopSec).
+        const graceMs = closeOptions.graceMs ?? 0;
+        const cutHttp = graceMs > 0 ? setTimeout(() => app.server.closeAllConnections(), graceMs) : undefined;
+        await Promise.all([tftp?.close({ graceMs }), https?.close(), app.close()]);
+        clearTimeout(cutHttp);
         // In-flight report requests have their answers by now; anything still queued is written.
         await services.e911.flushReports();
         // Emergency-call deliveries still retrying give up (audited as failed) before the database closes.
         await services.emergencyNotify.close();
+        services.checkSyncPush.close();
         db.close();
         logger.flush();
       })();

@@ -10,7 +10,8 @@ import { startServerProcess, type ServerProcess } from '../setup/server-process.
 /**
  * Graceful shutdown with a real server process and a real client: tftp-hpa fetches a
  * multi-MiB firmware image while SIGTERM arrives; the transfer completes byte for byte, a new
- * request after the signal gets nothing, and a second SIGTERM ends the process at once.
+ * request after the signal gets nothing, and a second SIGTERM ends the process at once. An HTTP
+ * download in progress (curl) completes as well.
  */
 const run = promisify(execFile);
 const ADMIN_TOKEN = 'tftp-shutdown-admin-token-0123456789';
@@ -111,6 +112,19 @@ describe('graceful shutdown of TFTP', () => {
     // For docs/TFTP.md: how long the whole 8 MiB took, SIGTERM included.
     console.info(`tftp-hpa 8 MiB transfer across SIGTERM: ${transferMs} ms, ${sizeAtSignal} bytes in at the signal`);
     expect(server.stderr()).toContain('SIGTERM, shutting down');
+  }, 120_000);
+
+  it('lets an HTTP firmware download in progress finish after SIGTERM too', async () => {
+    const started = await startWithImage('http');
+    server = started.server;
+    const out = join(dir, 'http.rom');
+    // 2 MiB/s: about four seconds for the image, so the signal lands mid-download.
+    const download = run('curl', ['-sS', '--fail', '--limit-rate', '2M', '-o', out, `${started.server.url}firmware/yealink/${IMAGE_NAME}`]);
+    await grownPast(out, 1024 * 1024);
+    const exited = server.stop('SIGTERM');
+    await download;
+    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(IMAGE_SHA);
+    expect(await exited).toBe(0);
   }, 120_000);
 
   it('exits at once on a second SIGTERM, cutting the transfer off', async () => {
