@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Catalog } from '../provisioning/types.ts';
 import type { Services } from '../services/index.ts';
+import { lazySerializerFactory } from './lazy-serializers.ts';
 import { adminRoutes } from './routes/index.ts';
 import { auth } from './plugins/auth.ts';
 import { errorHandler } from './plugins/error-handler.ts';
@@ -55,6 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     keepAliveTimeout: config.limits.keepAliveTimeoutMs,
     // Clients are phones and admins on the LAN; no proxy is trusted to set X-Forwarded-For.
     trustProxy: false,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory() } },
     // A boot storm is thousands of phone fetches a second: one line each, not three.
     disableRequestLogging: (request: FastifyRequest) => request.routeOptions?.config?.ownRequestLog === true,
   });
