@@ -229,6 +229,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
         await services.e911.flushReports();
         // Emergency-call deliveries still retrying give up (audited as failed) before the database closes.
         await services.emergencyNotify.close();
+        services.checkSyncPush.close();
         db.close();
         logger.flush();
       })();

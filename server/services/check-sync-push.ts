@@ -8,8 +8,9 @@ import type { CheckSyncResult } from '../discovery/check-sync-sender.ts';
  * Check-sync push after admin edits (docs/DISCOVERY.md "check-sync"): each device whose bytes an
  * edit changed is sent a SIP NOTIFY `Event: check-sync;reboot=false`, so it fetches its config now
  * instead of at its next periodic resync, unless its site says no. Fire and forget: the admin's
- * answer never waits for a phone. At most one push per device per `minIntervalMs`; the last
- * outcome is kept per device, including why nothing was sent.
+ * answer never waits for a phone. At most one push per device per `minIntervalMs`: an edit inside
+ * that window gets one trailing push when it ends, so the last edit of a burst is never left for
+ * the periodic resync. The last outcome is kept per device, including why nothing was sent.
  */
 
 export interface CheckSyncPushOptions {
@@ -21,7 +22,7 @@ export interface CheckSyncPushOptions {
    * to 5060, and the fallback address (the source of its last fetch) says nothing about its port.
    */
   phoneSipPort?: number;
-  /** Throttle per device (default 60 s): a burst of edits makes one push, not many. */
+  /** Throttle per device (default 60 s): a burst of edits makes one push now and one when the window ends. */
   minIntervalMs?: number;
   /** The device's site (its check-sync policy and networks); absent: every site allows it. */
   siteOf?: (siteId: string) => Site | undefined;
@@ -53,6 +54,8 @@ export interface CheckSyncStatus {
   /** A reported contact that was not used, and why (outside the site's networks). */
   ignoredContact?: { contact: string; reason: string };
   result: CheckSyncOutcome;
+  /** When an edit inside the throttle window will be pushed (the trailing push). */
+  nextPushAt?: string;
 }
 
 interface Target {
@@ -91,6 +94,97 @@ export function createCheckSyncPush(opts: CheckSyncPushOptions) {
     return { contact: fallback, source: 'last-http-source', ...(ignored === undefined ? {} : { ignored }) };
   }
 
+  /** Which push a device's status describes, so a late answer never overwrites a newer status. */
+  const current = new Map<string, number>();
+  let pushes = 0;
+  function setStatus(deviceId: string, status: CheckSyncStatus, push: number | null): void {
+    statuses.set(deviceId, status);
+    if (push === null) current.delete(deviceId);
+    else current.set(deviceId, push);
+  }
+
+  /** Trailing pushes waiting for the end of a device's throttle window, with the newest device row. */
+  const trailing = new Map<string, { device: Device; timer: NodeJS.Timeout }>();
+
+  function cancelTrailing(deviceId: string): void {
+    const pending = trailing.get(deviceId);
+    if (pending === undefined) return;
+    clearTimeout(pending.timer);
+    trailing.delete(deviceId);
+  }
+
+  function scheduleTrailing(device: Device, delayMs: number, at: Date): void {
+    const pending = trailing.get(device.id);
+    if (pending !== undefined) {
+      pending.device = device;
+      return;
+    }
+    const entry = {
+      device,
+      timer: setTimeout(() => {
+        trailing.delete(device.id);
+        try {
+          pushOne(entry.device, true);
+        } catch {
+          // The store may already be closed (shutdown): the phone resyncs on its own schedule.
+        }
+      }, delayMs),
+    };
+    // A waiting push must not keep the process alive.
+    entry.timer.unref();
+    trailing.set(device.id, entry);
+    const status = statuses.get(device.id);
+    if (status !== undefined) statuses.set(device.id, { ...status, nextPushAt: new Date(at.getTime() + delayMs).toISOString() });
+  }
+
+  /** One device: the site switch, then the contact, then the throttle (skipped by a trailing push); true when sent. */
+  function pushOne(device: Device, trailingPush: boolean): boolean {
+    const send = opts.send;
+    if (send === undefined) return false;
+    const now = opts.now();
+    const at = now.toISOString();
+    const site = device.siteId === null ? undefined : opts.siteOf?.(device.siteId);
+    if (site !== undefined && !site.checkSync.allowed) {
+      cancelTrailing(device.id);
+      setStatus(device.id, { at, contact: null, contactSource: null, result: { outcome: 'disabled-by-site' } }, null);
+      return false;
+    }
+    const target = targetOf(device, site);
+    if (target === null) {
+      cancelTrailing(device.id);
+      setStatus(device.id, { at, contact: null, contactSource: null, result: { outcome: 'no-contact' } }, null);
+      return false;
+    }
+    const last = lastPush.get(device.id);
+    if (!trailingPush && last !== undefined && now.getTime() - last < minIntervalMs) {
+      scheduleTrailing(device, last + minIntervalMs - now.getTime(), now);
+      return false;
+    }
+    // This push carries every edit so far: a trailing one still waiting is not needed.
+    cancelTrailing(device.id);
+    lastPush.set(device.id, now.getTime());
+    const push = ++pushes;
+    setStatus(
+      device.id,
+      {
+        at,
+        contact: target.contact,
+        contactSource: target.source,
+        ...(target.ignored === undefined ? {} : { ignoredContact: target.ignored }),
+        result: { outcome: 'pending' },
+      },
+      push,
+    );
+    send(target.contact)
+      .catch((err: unknown): CheckSyncResult => ({ outcome: 'send-failed', reason: err instanceof Error ? err.message : String(err) }))
+      .then((result) => {
+        const shown = statuses.get(device.id);
+        // A trailing push scheduled since keeps its `nextPushAt` beside this answer.
+        if (shown !== undefined && current.get(device.id) === push) statuses.set(device.id, { ...shown, result });
+      });
+    return true;
+  }
+
   return {
     /** The `sip:` URI a push to this device would go to now, or null. */
     contactOf(device: Device): string | null {
@@ -99,46 +193,18 @@ export function createCheckSyncPush(opts: CheckSyncPushOptions) {
     },
 
     /**
-     * Starts a push to each device whose site allows it, that has a contact and was not pushed
-     * within the interval; returns those started. A device refused by its site or without a
-     * contact gets that as its status (and keeps no throttle slot: allowing it again pushes at once).
+     * Starts a push to each device whose site allows it and that has a contact; returns those
+     * started. A device pushed within the interval gets a trailing push at its end instead. A
+     * device refused by its site or without a contact gets that as its status (and keeps no
+     * throttle slot: allowing it again pushes at once).
      */
     push(devices: readonly Device[]): Device[] {
-      const started: Device[] = [];
-      const send = opts.send;
-      if (send === undefined) return started;
-      for (const device of devices) {
-        const now = opts.now();
-        const at = now.toISOString();
-        const site = device.siteId === null ? undefined : opts.siteOf?.(device.siteId);
-        if (site !== undefined && !site.checkSync.allowed) {
-          statuses.set(device.id, { at, contact: null, contactSource: null, result: { outcome: 'disabled-by-site' } });
-          continue;
-        }
-        const target = targetOf(device, site);
-        if (target === null) {
-          statuses.set(device.id, { at, contact: null, contactSource: null, result: { outcome: 'no-contact' } });
-          continue;
-        }
-        const last = lastPush.get(device.id);
-        if (last !== undefined && now.getTime() - last < minIntervalMs) continue;
-        lastPush.set(device.id, now.getTime());
-        const status: CheckSyncStatus = {
-          at,
-          contact: target.contact,
-          contactSource: target.source,
-          ...(target.ignored === undefined ? {} : { ignoredContact: target.ignored }),
-          result: { outcome: 'pending' },
-        };
-        statuses.set(device.id, status);
-        started.push(device);
-        send(target.contact)
-          .catch((err: unknown): CheckSyncResult => ({ outcome: 'send-failed', reason: err instanceof Error ? err.message : String(err) }))
-          .then((result) => {
-            if (statuses.get(device.id) === status) statuses.set(device.id, { ...status, result });
-          });
-      }
-      return started;
+      return devices.filter((device) => pushOne(device, false));
+    },
+
+    /** Cancels the trailing pushes still waiting (server shutdown). */
+    close(): void {
+      for (const id of [...trailing.keys()]) cancelTrailing(id);
     },
 
     /** The device's last push (or why none was sent), or null when none was tried since the server started. */

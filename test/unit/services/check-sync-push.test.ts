@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Device } from '../../../server/domain/device.ts';
 import type { Site } from '../../../server/domain/site.ts';
 import type { CheckSyncResult } from '../../../server/discovery/check-sync-sender.ts';
@@ -55,6 +55,63 @@ describe('check-sync push', () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(push.statusOf('a')?.result).toEqual({ outcome: 'answered', status: 481, reason: 'Subscription does not exist' });
+  });
+
+  describe('trailing push', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('pushes an edit made inside the window once, when the window ends, with the newest device row', async () => {
+      vi.useFakeTimers();
+      const { push, sent, advance } = harness();
+      push.push([device('a', '10.0.0.5')]);
+      advance(10_000);
+      expect(push.push([device('a', '10.0.0.6')])).toEqual([]);
+      advance(5_000);
+      expect(push.push([device('a', '10.0.0.7')])).toEqual([]);
+      expect(push.statusOf('a')?.nextPushAt).toBe('2026-03-02T09:01:00.000Z');
+      // Scheduled by the first edit inside the window, 50 s before the window ends (the clock `t` and the timers move apart here).
+      await vi.advanceTimersByTimeAsync(49_999);
+      expect(sent).toEqual(['sip:10.0.0.5:5060']);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(sent).toEqual(['sip:10.0.0.5:5060', 'sip:10.0.0.7:5060']);
+      expect(push.statusOf('a')).toMatchObject({ contact: 'sip:10.0.0.7:5060', result: { outcome: 'answered', status: 200 } });
+      expect(push.statusOf('a')?.nextPushAt).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(sent).toHaveLength(2);
+    });
+
+    it('is dropped when a later push covers it or the site disallows check-sync meanwhile, and still sent otherwise', async () => {
+      vi.useFakeTimers();
+      let allowed = true;
+      const { push, sent, advance } = harness(undefined, { siteOf: () => site(allowed) });
+      const all = () => [device('a', '10.0.0.5'), device('b', '10.0.0.6'), device('c', '10.0.0.7')];
+      push.push(all());
+      advance(30_000);
+      expect(push.push(all())).toEqual([]);
+      advance(30_000);
+      // a: the window is over, this push carries the edit; its trailing push is not sent as well.
+      expect(push.push([device('a', '10.0.0.5')])).toHaveLength(1);
+      // b: the site says no before the trailing push would go.
+      allowed = false;
+      push.push([device('b', '10.0.0.6')]);
+      allowed = true;
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(sent).toEqual(['sip:10.0.0.5:5060', 'sip:10.0.0.6:5060', 'sip:10.0.0.7:5060', 'sip:10.0.0.5:5060', 'sip:10.0.0.7:5060']);
+      expect(push.statusOf('b')?.result).toEqual({ outcome: 'disabled-by-site' });
+    });
+
+    it('is cancelled at close', async () => {
+      vi.useFakeTimers();
+      const { push, sent, advance } = harness();
+      push.push([device('a', '10.0.0.5')]);
+      advance(1_000);
+      push.push([device('a', '10.0.0.5')]);
+      push.close();
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(sent).toEqual(['sip:10.0.0.5:5060']);
+    });
   });
 
   it('pushes a device at most once per minute', () => {
