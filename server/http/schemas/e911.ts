@@ -203,7 +203,7 @@ export const DeviceStatusView = Type.Object({
   sip: Type.Union([Type.Unknown(), Type.Null()]),
   network: Type.Union([Type.Unknown(), Type.Null()]),
   checkSync: Type.Optional(
-    Type.Union([Type.Unknown(), Type.Null()], { description: 'the last check-sync push since the server started: `{at, contact, result}` (docs/DISCOVERY.md)' }),
+    Type.Union([Type.Unknown(), Type.Null()], { description: 'the last check-sync push since the server started: `{at, contact, contactSource, ignoredContact?, result, nextPushAt?}`; `result.outcome` `disabled-by-site` or `no-contact` says why nothing was sent (docs/DISCOVERY.md)' }),
   ),
   location: Type.Union([
     Type.Object({
