@@ -53,6 +53,9 @@ export interface SwitchAlert {
   since: string;
 }
 
+/** A switch's alert raised, changed or cleared (`alerts: []`, `since: null`), for the status stream. */
+export type SwitchAlertChange = Omit<SwitchAlerts, 'since'> & { since: string | null };
+
 export interface PollOutcome {
   ok: boolean;
   error: { code: string; message: string } | null;
@@ -73,6 +76,7 @@ export function createSwitchService(
   const uplinkMacThreshold = opts.uplinkMacThreshold ?? 10;
   const minPollIntervalMs = opts.minPollIntervalMs ?? 10_000;
   const inFlight = new Map<string, Promise<PollOutcome>>();
+  const alertListeners = new Set<(change: SwitchAlertChange) => void>();
   // The first sweep also looks at the hour before start: fetches taken just before a restart.
   let sweptUntil = ctx.now().getTime() - 3600_000;
 
@@ -182,7 +186,7 @@ export function createSwitchService(
     return out;
   }
 
-  async function runPoll(sw: SwitchRecord): Promise<PollOutcome> {
+  async function walkAndStore(sw: SwitchRecord): Promise<PollOutcome> {
     let walk: SwitchWalk;
     try {
       walk = await walker(sw);
@@ -194,6 +198,22 @@ export function createSwitchService(
     } catch (err) {
       return recordFailure(sw, err);
     }
+  }
+
+  /** Polls, then tells listeners (after the commit) when the switch's alert was raised, changed or cleared. */
+  async function runPoll(sw: SwitchRecord): Promise<PollOutcome> {
+    const codes = (a: SwitchAlerts | null) => (a?.alerts ?? []).map((x) => x.code).join();
+    const before = switchAlerts(sw, repo.pollState(sw.id));
+    const outcome = await walkAndStore(sw);
+    const current = repo.get(sw.id);
+    if (current !== undefined && alertListeners.size > 0) {
+      const after = switchAlerts(current, repo.pollState(sw.id));
+      if (codes(before) !== codes(after)) {
+        const change: SwitchAlertChange = after ?? { switchId: current.id, name: current.name, siteId: current.siteId, since: null, alerts: [] };
+        for (const listener of alertListeners) listener(change);
+      }
+    }
+    return outcome;
   }
 
   return {
@@ -316,6 +336,12 @@ export function createSwitchService(
 
     /** The same, grouped per switch as `GET /api/v1/alerts` lists them beside the devices'. */
     alertsBySwitch,
+
+    /** Calls `listener` after each poll that raised, changed or cleared a switch's alert; returns the unsubscribe. */
+    onAlertChange(listener: (change: SwitchAlertChange) => void): () => void {
+      alertListeners.add(listener);
+      return () => alertListeners.delete(listener);
+    },
 
     /**
      * Re-resolves the devices whose evidence changed outside a poll or an event since the last

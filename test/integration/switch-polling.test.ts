@@ -264,6 +264,46 @@ describe('switches that do not answer or refuse us', () => {
     expect((await ok('GET', '/status')).switchAlerts).toBe(0);
   });
 
+  it('announces a switch alert on the status stream when a poll raises it and when one clears it', async () => {
+    silent = createSocket('udp4');
+    await new Promise<void>((resolve) => silent!.bind(0, '127.0.0.1', resolve));
+    const sw = await addSwitch({ version: '2c', community: COMMUNITY }, { port: silent.address().port });
+    const { port: httpPort } = api.app.server.address() as { port: number };
+    const abort = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/status/stream`, { headers: { authorization: `Bearer ${api.token}` }, signal: abort.signal });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = (await reader.read()).value ?? '';
+    /** The data of every complete `event: switch` block received so far, reading until there are `n`. */
+    const switchEvents = async (n: number) => {
+      const parsed = () =>
+        text
+          .split('\n\n')
+          .slice(0, -1)
+          .filter((block) => block.startsWith('event: switch\n'))
+          .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)));
+      const deadline = Date.now() + 5000;
+      while (parsed().length < n && Date.now() < deadline) text += (await reader.read()).value ?? '';
+      return parsed();
+    };
+    try {
+      await ok('POST', `/switches/${sw.id}/poll`);
+      const [raised] = await switchEvents(1);
+      expect(raised).toMatchObject({ source: 'switch', switchId: sw.id, siteId, alerts: [{ code: 'SWITCH_TIMEOUT', severity: 'alert' }] });
+      expect(JSON.stringify(raised)).not.toContain(COMMUNITY);
+      await ok('PATCH', `/switches/${sw.id}`, { port: sim.port });
+      await ok('POST', `/switches/${sw.id}/poll`);
+      const events = await switchEvents(2);
+      expect(events[1]).toEqual({ source: 'switch', switchId: sw.id, name: 'Floor 4', siteId, since: null, alerts: [] });
+      // A further good poll changes no alert, so it announces nothing: the next event is the next failure.
+      await ok('POST', `/switches/${sw.id}/poll`);
+      await ok('PATCH', `/switches/${sw.id}`, { port: silent.address().port });
+      await ok('POST', `/switches/${sw.id}/poll`);
+      expect((await switchEvents(3)).map((e: { alerts: Array<{ code: string }> }) => e.alerts.map((a) => a.code))).toEqual([['SWITCH_TIMEOUT'], [], ['SWITCH_TIMEOUT']]);
+    } finally {
+      abort.abort();
+    }
+  });
+
   it('lists an authentication failure in /alerts with its own code', async () => {
     const sw = await addSwitch({ version: '3', user: 'nobody', authKey: V3.authKey, privKey: V3.privKey });
     expect(await ok('POST', `/switches/${sw.id}/poll`)).toMatchObject({ ok: false, error: { code: 'SWITCH_AUTH_FAILED' } });

@@ -229,7 +229,11 @@ export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
     '/status/stream',
     {
       config: { minRole: 'installer' },
-      schema: { tags, description: 'Server-Sent Events: `event: device` with the device status JSON after each change' },
+      schema: {
+        tags,
+        description:
+          'Server-Sent Events: `event: device` with the device status JSON after each change; `event: switch` with `{source, switchId, name, siteId, since, alerts}` when a poll raises, changes or clears a switch alert (`alerts: []`)',
+      },
     },
     async (request, reply) => {
       reply.hijack();
@@ -242,9 +246,17 @@ export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       });
       // WHATWG HTML §9.2: a comment line opens the stream at once so the client sees it connected.
       res.write(': deskprov status stream\n\n');
-      const unsubscribe = e911.onStatusChange((status) => {
+      const unsubscribeDevices = e911.onStatusChange((status) => {
         res.write(`event: device\ndata: ${JSON.stringify(status)}\n\n`);
       });
+      // A switch poll that raises, changes or clears the switch's alert (docs/LOCATION.md).
+      const unsubscribeSwitches = services.switches.onAlertChange((change) => {
+        res.write(`event: switch\ndata: ${JSON.stringify({ source: 'switch', ...change })}\n\n`);
+      });
+      const unsubscribe = () => {
+        unsubscribeDevices();
+        unsubscribeSwitches();
+      };
       const keepalive = setInterval(() => res.write(': keep-alive\n\n'), STREAM_KEEPALIVE_MS);
       keepalive.unref();
       const end = () => {
