@@ -2,10 +2,12 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnmpWalker } from '../../server/location/snmp-walker.ts';
+import { loadOrCreateKeyFile } from '../../server/store/secret-box.ts';
+import { runBin } from '../setup/cli-process.ts';
 import { startLocationServer, type LocationServer } from '../integration/helpers/location-server.ts';
 
 /**
@@ -92,5 +94,20 @@ describe('polling Net-SNMP snmpd', () => {
     expect(await poll({ version: '2c', community: 'wrong-community' }, 'v2c wrong')).toMatchObject({ ok: false, error: { code: 'SWITCH_TIMEOUT' } });
     const alerts = (await api.call('GET', '/switch-alerts')).body.items;
     expect(alerts.map((a: { code: string }) => a.code)).toEqual(['SWITCH_TIMEOUT']);
+  });
+
+  it('keeps polling over SNMPv3 after deskprov keys rotate re-sealed the credentials from another process', async () => {
+    const v3 = { version: '3', user: USER.name, authKey: USER.authKey, privKey: USER.privKey };
+    expect(await poll(v3, 'v3 before rotation')).toMatchObject({ ok: true });
+    const dataDir = dirname(api.db.name);
+    const before = loadOrCreateKeyFile(join(dataDir, 'secret.key')).current;
+    const rotated = await runBin(['keys', 'rotate', '--data', dataDir]);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const after = loadOrCreateKeyFile(join(dataDir, 'secret.key')).current;
+    expect(after).not.toBe(before);
+    const stored = api.db.prepare('SELECT credentials FROM switches').pluck().all() as string[];
+    expect(stored.map((v) => v.slice(0, 14))).toEqual([`enc1:${after}:`]);
+    const [sw] = (await api.call('GET', '/switches')).body.items as Array<{ id: string }>;
+    expect((await api.call('POST', `/switches/${sw?.id}/poll`)).body).toMatchObject({ ok: true, error: null });
   });
 });
