@@ -578,6 +578,12 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
       });
     },
 
+    /** Tells status listeners of a device whose status changed outside this service (a location moved by a switch poll). */
+    announce(mac: string): void {
+      const device = store.devices.getByMac(mac);
+      if (device !== undefined) emit(device);
+    },
+
     deviceStatus(mac: string): DeviceStatus {
       const device = mustDevice(mac);
       return statusOf(device, stateOf(device.id), repo.allMapEntries());

@@ -63,7 +63,13 @@ export function createServices(deps: ServiceDeps) {
   const tokens = createTokenService(ctx);
   const phoneFetchProblems = createPhoneFetchProblems(ctx.now);
   const blastRadius = createBlastRadius(ctx);
-  const switches = createSwitchService(ctx, switchRepo, evidence, deps.location?.walker ?? createSnmpWalker(), deps.location?.switches);
+  const switches = createSwitchService(ctx, switchRepo, evidence, deps.location?.walker ?? createSnmpWalker(), {
+    ...deps.location?.switches,
+    // Location changes made by polls, sweeps and request addresses reach the status stream.
+    announceMoved: (macs) => {
+      for (const mac of macs) e911.announce(mac);
+    },
+  });
   const e911 = createE911Service(ctx, e911Repo, {
     ...deps.e911,
     networkEvidence: evidence.networkFor,

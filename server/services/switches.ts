@@ -40,6 +40,11 @@ export interface SwitchServiceOptions {
   uplinkMacThreshold?: number;
   /** An on-demand poll within this time of the last one is refused with 429 (default 10 s). */
   minPollIntervalMs?: number;
+  /**
+   * Told, after the commit, the MACs of devices whose location a poll, sweep, removal or request
+   * address moved: the status stream announces them (services/index.ts wires it to e911).
+   */
+  announceMoved?: (macs: readonly string[]) => void;
 }
 
 export type SwitchView = ReturnType<typeof switchView> & { poll: SwitchPollState | null };
@@ -77,6 +82,9 @@ export function createSwitchService(
   const minPollIntervalMs = opts.minPollIntervalMs ?? 10_000;
   const inFlight = new Map<string, Promise<PollOutcome>>();
   const alertListeners = new Set<(change: SwitchAlertChange) => void>();
+  const announce = (macs: readonly string[]): void => {
+    if (macs.length > 0) opts.announceMoved?.(macs);
+  };
   // The first sweep also looks at the hour before start: fetches taken just before a restart.
   let sweptUntil = ctx.now().getTime() - 3600_000;
 
@@ -205,6 +213,7 @@ export function createSwitchService(
     const codes = (a: SwitchAlerts | null) => (a?.alerts ?? []).map((x) => x.code).join();
     const before = switchAlerts(sw, repo.pollState(sw.id));
     const outcome = await walkAndStore(sw);
+    announce(outcome.moved);
     const current = repo.get(sw.id);
     if (current !== undefined && alertListeners.size > 0) {
       const after = switchAlerts(current, repo.pollState(sw.id));
@@ -288,14 +297,15 @@ export function createSwitchService(
 
     /** Removes a switch and its sightings; devices it placed are re-resolved from what is left. */
     remove(actor: Principal, id: string): void {
-      store.transaction(() => {
+      const moved = store.transaction(() => {
         const before = must(id);
         checkSiteScope(actor, before.siteId);
         const placed = repo.sightingsOfSwitch(id).map((s) => s.deviceId);
         repo.delete(id);
         audit(ctx, actor, 'switch.delete', { type: 'switch', id }, switchView(before), null);
-        relocateAll(placed);
+        return relocateAll(placed);
       });
+      announce(moved);
     },
 
     /**
@@ -363,6 +373,7 @@ export function createSwitchService(
       for (let i = 0; i < ids.length; i += 500) {
         store.transaction(() => moved.push(...relocateAll(ids.slice(i, i + 500))));
       }
+      announce(moved);
       return moved;
     },
 
@@ -373,12 +384,13 @@ export function createSwitchService(
      */
     recordRequestSource(deviceId: string, ip: string, origin = 'event'): void {
       try {
-        store.transaction(() => {
+        const moved = store.transaction(() => {
           const device = store.devices.get(deviceId);
-          if (device === undefined) return;
+          if (device === undefined) return [];
           repo.putRequestSighting({ deviceId, origin, ip, observedAt: ctx.now().toISOString() });
-          evidence.relocate(device);
+          return evidence.relocate(device) ? [device.mac] : [];
         });
+        announce(moved);
       } catch {
         // Location evidence is best effort; the next sweep or request tries again.
       }

@@ -105,6 +105,38 @@ describe('polling switches for phone ports', () => {
     expect(JSON.stringify(table('audit_events'))).not.toContain(COMMUNITY);
   });
 
+  it('announces each device a poll moved on the status stream, with its new location and source', async () => {
+    const sw = await addSwitch({ version: '2c', community: COMMUNITY });
+    const { port: httpPort } = api.app.server.address() as { port: number };
+    const abort = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/status/stream`, { headers: { authorization: `Bearer ${api.token}` }, signal: abort.signal });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = (await reader.read()).value ?? '';
+    const deviceEvents = async (n: number) => {
+      const parsed = () =>
+        text
+          .split('\n\n')
+          .slice(0, -1)
+          .filter((block) => block.startsWith('event: device\n'))
+          .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)));
+      const deadline = Date.now() + 5000;
+      while (parsed().length < n && Date.now() < deadline) text += (await reader.read()).value ?? '';
+      return parsed();
+    };
+    try {
+      await ok('POST', `/switches/${sw.id}/poll`);
+      const placed = await deviceEvents(2);
+      expect(placed.map((e: { mac: string }) => e.mac).sort()).toEqual(['001565aabb01', '001565aabb02']);
+      expect(placed.find((e: { mac: string }) => e.mac === '001565aabb01').location).toMatchObject({ id: desks['Gi1/0/1'], locatedBy: { source: 'snmp', origin: sw.id } });
+      sim.serve(layout(3, 2));
+      await ok('POST', `/switches/${sw.id}/poll`);
+      const events = await deviceEvents(3);
+      expect(events[2]).toMatchObject({ mac: '001565aabb01', location: { id: desks['Gi1/0/3'], matchedBy: 'switchPort' } });
+    } finally {
+      abort.abort();
+    }
+  });
+
   it('polls over SNMPv3 with authentication and privacy', async () => {
     const sw = await addSwitch({ version: '3', user: V3.name, authKey: V3.authKey, privKey: V3.privKey });
     expect(await ok('POST', `/switches/${sw.id}/poll`)).toMatchObject({ ok: true, phonesLocated: 2 });
