@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,8 @@ import { round, summarize } from './lib/stats.ts';
  * p50/p99 and errors over the window. At the end it prints the windows and judges the criteria
  * (bench/lib/soak-criteria.ts); the exit code is 1 when one fails. `--smoke`: 10 s on 100 devices,
  * where only "no error" is enforced (10 s is no soak: memory and p99 are shown, not judged).
- * `node --import tsx bench/soak.ts [--minutes 10] [--devices 500] [--smoke]`
+ * `--json <file>` also writes every window (raw latencies included) for judging again later.
+ * `node --import tsx bench/soak.ts [--minutes 10] [--devices 500] [--smoke] [--json <file>]`
  */
 
 const { values } = parseArgs({
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     'tftp-fetches': { type: 'string', default: '2' },
     'agent-reports': { type: 'string', default: '10' },
     'edit-every': { type: 'string', default: '5' },
+    json: { type: 'string' },
   },
 });
 const smoke = values.smoke;
@@ -140,6 +142,7 @@ try {
     if (crashed === '') recorder.cut(atS(), rssMiB(pid), true);
     const load1 = loadavg();
 
+    if (values.json !== undefined) writeFileSync(values.json, JSON.stringify({ devices, loadS, sampleS, rates, rules, samples: recorder.samples }));
     const verdicts = judgeSoak(recorder.samples, rules);
     if (!drained) verdicts.push({ criterion: 'bounded', rule: `answers in flight finish within ${DRAIN_MS / 1000} s of the end`, measured: 'cut short', pass: false });
     if (crashed !== '') verdicts.push({ criterion: 'server alive', rule: 'deskprov runs the whole soak', measured: crashed, pass: false });

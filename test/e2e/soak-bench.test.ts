@@ -39,10 +39,16 @@ describe('soak criteria', () => {
     expect(verdict.pass).toBe(true);
   });
 
-  it('fails a steady RSS climb of more than 10 % between the first and last samples after the warm-up', () => {
+  it('fails a steady RSS climb of more than 10 % from the first half after the warm-up to the last samples', () => {
     const verdict = judgeRss(samples(12, (i) => 100 + i * 3), rules);
     expect(verdict.pass).toBe(false);
     expect(verdict.measured).toContain('%');
+  });
+
+  it('does not let a full collection just after the warm-up hide growth below the garbage it cleared', () => {
+    const collected = (climb: number) => (i: number) => (i < 5 ? 250 : 190 + climb * (i - 5));
+    expect(judgeRss(samples(22, collected(0)), rules).pass).toBe(true);
+    expect(judgeRss(samples(22, collected(3)), rules).pass).toBe(false);
   });
 
   it('passes RSS that falls, and does not judge a run with no sample after the warm-up', () => {
@@ -51,16 +57,16 @@ describe('soak criteria', () => {
   });
 
   it('fails a p99 that more than doubles between the first and last pooled windows', () => {
-    const slow = (i: number) => Array.from({ length: 20 }, (_, j) => (j === 19 && i > 8 ? 200 : 20));
+    const slow = (i: number) => Array.from({ length: 50 }, (_, j) => (j === 49 && i > 8 ? 200 : 20));
     expect(judgeP99(samples(15, () => 100, slow), rules, 'phone').pass).toBe(false);
-    const steady = () => Array.from({ length: 20 }, (_, j) => (j === 19 ? 40 : 20));
+    const steady = () => Array.from({ length: 50 }, (_, j) => (j === 49 ? 40 : 20));
     expect(judgeP99(samples(15, () => 100, steady), rules, 'phone').pass).toBe(true);
   });
 
-  it('treats p99 below the floor as noise and does not judge a kind with too few answers', () => {
-    const tiny = (i: number) => Array.from({ length: 20 }, () => (i > 8 ? 9 : 1));
+  it('treats p99 below the floor as noise and does not judge a kind with too few answers for a p99', () => {
+    const tiny = (i: number) => Array.from({ length: 50 }, () => (i > 8 ? 9 : 1));
     expect(judgeP99(samples(15, () => 100, tiny), rules, 'phone').pass).toBe(true);
-    expect(judgeP99(samples(15, () => 100, () => [5]), rules, 'phone').pass).toBeNull();
+    expect(judgeP99(samples(15, () => 100, () => Array.from({ length: 20 }, () => 5)), rules, 'phone').pass).toBeNull();
   });
 });
 
