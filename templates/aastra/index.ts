@@ -13,7 +13,7 @@ import {
   textFile,
   type ProfileSection,
 } from '../../server/provisioning/dialect-kit.ts';
-import type { RenderInput, RenderedFile } from '../../server/provisioning/types.ts';
+import type { CanonicalSettings, RenderInput, RenderedFile } from '../../server/provisioning/types.ts';
 
 /** Aastra/Mitel 67xxi/68xxi/69xx: `key: value` files aastra.cfg → <model>.cfg → <MAC>.cfg (VENDORS.md §9). */
 
@@ -31,6 +31,25 @@ const EVENTS = [
   // push the URI past the 128-character cap once it carries the device's event key.
   ['action uri registration event', 'event=registration&code=$$REGISTRATIONCODE$$'],
 ] as const;
+
+/** The phone takes an action URI of at most this many characters (VENDORS.md §9). */
+const URI_MAX = 128;
+/** Characters of a device's event key (provisioning/event-key.ts: 12 hex MAC, 22 base64url tag). */
+const EVENT_KEY_CHARS = 34;
+
+/**
+ * `action uri outgoing` with `$$REMOTENUMBER$$`, the dialled number, for the emergency-call
+ * notification; null when the phone would get more than 128 characters. A cut URI would lose the
+ * number or the key, so nothing is better: the notification then needs an agent or a shorter
+ * public URL. The length counts the event key in full, as the device file carries it, also where
+ * a preview masks it or a shared file has none, so every file of a device decides alike.
+ */
+function outgoingUri(s: CanonicalSettings): { uri: string | null; length: number } {
+  const uri = eventUrl(s, 'event=outgoing&number=$$REMOTENUMBER$$');
+  const key = s.status.key;
+  const length = key === undefined ? uri.length + 1 + EVENT_KEY_CHARS : uri.length - encodeURIComponent(key).length + EVENT_KEY_CHARS;
+  return { uri: length <= URI_MAX ? uri : null, length };
+}
 
 /**
  * Custom DST rule: `dst config: 3` with week-based start/end (member names ✘; from Aastra admin
@@ -75,6 +94,7 @@ const profileSection: ProfileSection<SettingsList> = (input) => {
     .set(`${prov.scheme === 'https' ? 'https' : 'http'} path`, slash < 0 ? '' : prov.hostPath.slice(slash + 1));
   if (s.network.vlan !== undefined) list.set('tagging enabled', '1').set('vlan id', s.network.vlan);
   for (const [key, query] of EVENTS) list.set(key, eventUrl(s, query));
+  list.setIf('action uri outgoing', outgoingUri(s).uri ?? undefined);
   return list;
 };
 
@@ -134,7 +154,12 @@ function device(input: RenderInput): RenderedFile {
   // when the pipeline publishes a directory for this dialect.
   if (s.directory !== undefined) list.set('directory 1', s.directory.url);
   list.overrideAll(s.raw);
-  return textFile(writeCfg(list.entries(), AASTRA_CFG));
+  const outgoing = outgoingUri(s);
+  const note =
+    outgoing.uri === null && s.raw['action uri outgoing'] === undefined
+      ? `action uri outgoing left out: it would be ${outgoing.length} characters, over the ${URI_MAX} the phone takes; a shorter public URL fits`
+      : undefined;
+  return textFile(writeCfg(list.entries(), AASTRA_CFG, note));
 }
 
 export const dialect = defineDialect('aastra', { common, model, device });

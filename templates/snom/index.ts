@@ -21,14 +21,19 @@ import type { LineKey, RenderInput, RenderedFile } from '../../server/provisioni
 type Setting = [name: string, value: string | number, idx?: number];
 
 /**
- * Action URLs (VENDORS.md §6 ✔ names and `$mac`/`$active_user` variables; that `log_on` means
- * "registered" is ~).
+ * Action URLs (VENDORS.md §6 ✔ names and `$mac`/`$active_user`/`$remote` variables; that `log_on`
+ * means "registered" is ~). On `action_outgoing_url`, `$remote` is the other party, the dialled
+ * number (as a number or a SIP URI, ✘; the server takes both, domain/emergency-call.ts).
  */
 const EVENTS = [
   ['action_setup_url', 'setup'],
   ['action_log_on_url', 'registered'],
   ['action_log_off_url', 'unregistered'],
+  ['action_outgoing_url', 'outgoing'],
 ] as const;
+const EVENT_VARIABLES = 'mac=$mac&user=$active_user';
+// The outgoing-call URL also names the dialled number, for the emergency-call notification.
+const EVENT_EXTRA: Partial<Record<(typeof EVENTS)[number][1], string>> = { outgoing: '&number=$remote' };
 
 function phoneSettings(settings: Setting[], raw: Record<string, string>): XmlNode {
   const byKey = new Map<string, Setting>();
@@ -71,7 +76,7 @@ function profileSettings(input: RenderInput): Setting[] {
     ['lldp_enable', s.network.lldp ? 'on' : 'off'],
   ];
   if (s.network.vlan !== undefined) out.push(['vlan_id', s.network.vlan]);
-  for (const [name, event] of EVENTS) out.push([name, eventUrl(s, `event=${event}&mac=$mac&user=$active_user`)]);
+  for (const [name, event] of EVENTS) out.push([name, eventUrl(s, `event=${event}&${EVENT_VARIABLES}${EVENT_EXTRA[event] ?? ''}`)]);
   return out;
 }
 

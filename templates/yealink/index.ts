@@ -28,8 +28,17 @@ const TRANSPORT = { udp: '0', tcp: '1', tls: '2' } as const;
 /** `linekey.N.type`: 15 line, 16 BLF, 13 speed dial (Yealink admin guide ~, not in VENDORS.md). */
 const KEY_TYPE = { line: '15', blf: '16', speeddial: '13' } as const;
 
-/** Events reported to the status endpoint (VENDORS.md §1 "Events" ✔; `$mac` format ✘). */
-const EVENTS = ['setup_completed', 'registered', 'unregistered', 'register_failed', 'ip_change'] as const;
+/**
+ * Events reported to the status endpoint (VENDORS.md §1 "Events" ✔; `$mac` format ✘).
+ * `outgoing_call` is among VENDORS.md's "and more": the key is in Yealink's factory cfg list of
+ * `action_url.*` keys (~). Its `$remote` (VENDORS.md ✔ as a variable) is the other party; whether
+ * the phone fills in the bare number or a SIP URI is ✘, and the server takes both
+ * (domain/emergency-call.ts `dialledDigits`).
+ */
+const EVENTS = ['setup_completed', 'registered', 'unregistered', 'register_failed', 'ip_change', 'outgoing_call'] as const;
+const EVENT_VARIABLES = 'mac=$mac&ip=$ip&model=$model&firmware=$firmware';
+// The outgoing-call URL also names the dialled number, for the emergency-call notification.
+const EVENT_EXTRA: Partial<Record<(typeof EVENTS)[number], string>> = { outgoing_call: '&number=$remote' };
 
 /**
  * Yealink DST "by week" value `month/week/weekday/hour`, weekday 1 = Monday … 7 = Sunday and
@@ -88,7 +97,7 @@ const profileSection: ProfileSection<SettingsList> = (input) => {
   }
   if (s.firmware !== undefined) list.set('static.firmware.url', s.firmware.url);
   for (const event of EVENTS) {
-    list.set(`action_url.${event}`, eventUrl(s, `event=${event}&mac=$mac&ip=$ip&model=$model&firmware=$firmware`));
+    list.set(`action_url.${event}`, eventUrl(s, `event=${event}&${EVENT_VARIABLES}${EVENT_EXTRA[event] ?? ''}`));
   }
   if (s.directory !== undefined) {
     list.set('remote_phonebook.data.1.url', s.directory.url).set('remote_phonebook.data.1.name', 'Directory');
