@@ -53,10 +53,13 @@ export function emergencyNumbersFor(country: string | null, extra: readonly stri
 
 /**
  * The digits of a dialled number: a `sip:`/`tel:` URI's user part, without visual separators
- * (RFC 3966 §5.1.1) or URI parameters. Null when nothing dialable is left.
+ * (RFC 3966 §5.1.1) or URI parameters. A phone's "remote" variable may hold a name-addr
+ * (`"x" <sip:911@host>`, RFC 3261 §20.10) or `user@host`: the URI inside the brackets counts.
+ * Null when nothing dialable is left.
  */
 export function dialledDigits(raw: string): string | null {
   let text = raw.trim();
+  text = text.replace(/^[^<]*<([^>]*)>.*$/, '$1').trim();
   text = text.replace(/^(?:sips?|tel):/i, '');
   text = text.replace(/[@;].*$/, '');
   text = text.replace(/[\s().-]/g, '');

@@ -85,13 +85,27 @@ export interface PhoneEventQuery {
  * The report fields an event changes; the rest of the device's state is kept. Any event may
  * carry the phone's SIP contact; one that is not an IP literal and a port is refused (400).
  */
-export function phoneEventPatch(kind: PhoneEventKind, q: PhoneEventQuery): Omit<AgentReport, 'id' | 'at'> {
+export function phoneEventPatch(kind: PhoneEventKind, query: PhoneEventQuery): Omit<AgentReport, 'id' | 'at'> {
+  const q = kind !== 'outgoingCall' || query.number === undefined ? query : { ...query, number: dialledNumber(query.number) };
   if (q.sipContact === undefined) return eventFields(kind, q);
   const sipContact = parseSipContact(q.sipContact);
   if (sipContact === null) {
     throw appError('INVALID_FIELD', 'sipContact must be <ipv4>:<port> or [<ipv6>]:<port>', { field: 'sipContact' });
   }
   return { ...eventFields(kind, q), sipContact };
+}
+
+/**
+ * The dialled number as the phone filled it in (`$remote`, `$$REMOTENUMBER$$`: digits, `*`, `#`,
+ * `+`, or a SIP URI; domain/emergency-call.ts reads the digits). Phones put it in the query
+ * unencoded, so a leading `+` arrives as a space (form decoding): it is given back. Control
+ * characters are refused (400): no phone dials them, and the text goes into audit and notices.
+ */
+function dialledNumber(raw: string): string {
+  if (/[\u0000-\u001f\u007f]/.test(raw)) {
+    throw appError('INVALID_FIELD', 'number must not contain control characters', { field: 'number' });
+  }
+  return raw.replace(/^ (?=\d)/, '+').trim();
 }
 
 function eventFields(kind: PhoneEventKind, q: PhoneEventQuery): Omit<AgentReport, 'id' | 'at'> {

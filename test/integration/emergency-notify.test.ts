@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closedPortUrl, HOOK_SECRET, startReceiver, usLocation, type Received } from './helpers/emergency-receiver.ts';
 import { seed, startPhoneServer, type PhoneServer } from './helpers/phone-server.ts';
 
 /**
@@ -13,43 +14,6 @@ import { seed, startPhoneServer, type PhoneServer } from './helpers/phone-server
 const MODEL = 'grandstream/gxp2170';
 const MAC = '000b82445566';
 const UA = `Grandstream Model HW GXP2170 SW 1.0.11.3 DevId ${MAC}`;
-const HOOK_SECRET = 'hook-secret-7f3a';
-
-interface Received {
-  headers: IncomingMessage['headers'];
-  url: string;
-  body: any;
-}
-
-/** A webhook receiver that answers `statusFor(n)` to its n-th request (1-based). */
-async function startReceiver(statusFor: (n: number) => number = () => 204) {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, url: req.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      res.statusCode = statusFor(received.length);
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    received,
-    url: `http://127.0.0.1:${port}/hooks/911?token=${HOOK_SECRET}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** A port nothing listens on: bound, noted, closed. */
-async function closedPortUrl(): Promise<string> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return `http://127.0.0.1:${port}/down`;
-}
 
 let server: PhoneServer;
 let ids: Awaited<ReturnType<typeof seed>>;
@@ -72,20 +36,7 @@ async function receiver(statusFor?: (n: number) => number) {
 }
 
 /** A US location (the site default) with its callback number and the given targets. */
-async function location(targets: string[], e164 = '+13125550100') {
-  expect((await server.api('POST', '/numbers', { e164, region: 'US' })).status).toBe(201);
-  const res = await server.api('POST', '/locations', {
-    siteId: ids.siteId,
-    name: 'HQ 41st floor',
-    address: { country: 'US', A1: 'IL', A3: 'Chicago', RD: 'Wacker', STS: 'Dr', HNO: '233', PC: '60606' },
-    place: { FLR: '41', ROOM: '4102' },
-    callbackNumber: e164,
-    notifyTargets: targets,
-    default: true,
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string };
-}
+const location = (targets: string[]) => usLocation(server, ids.siteId, targets);
 
 /** A user device (Alice's extension) whose device file has been fetched; returns the file. */
 async function phone(): Promise<string> {

@@ -188,12 +188,12 @@ describe('admin previews', () => {
 });
 
 describe('registrar answers reach the status', () => {
-  it('aastra/6867i: a registration event with a SIP error code says the registrar rejected it with that code; every action URI fits 128 characters', async () => {
+  it('aastra/6867i: a registration event with a SIP error code says the registrar rejected it with that code; all four action URIs fit 128 characters', async () => {
     const aastra = VENDORS[3] as Vendor;
     await provision(aastra);
     const file = (await fetchFile(aastra.deviceFile(aastra.mac), aastra.ua(aastra.mac))).text;
     const uris = [...file.matchAll(/^action uri [^:]+: (\S+)$/gm)].map((m) => m[1] as string);
-    expect(uris.length).toBe(3);
+    expect(uris.length).toBe(4);
     for (const uri of uris) expect(uri.length, uri).toBeLessThanOrEqual(128);
     const registration = match(/^action uri registration event: (\S+)$/m, file);
     expect(await callEvent(aastra, registration.replace('$$REGISTRATIONCODE$$', '403'))).toBe(204);

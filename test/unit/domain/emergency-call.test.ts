@@ -51,6 +51,16 @@ describe('matching a dialled number', () => {
     expect(dialledDigits('sips:+49 (30) 112@x')).toBe('+4930112');
     expect(dialledDigits('alice')).toBeNull();
   });
+
+  it('reads the user part of the forms a phone\'s remote-party variable takes', () => {
+    expect(dialledDigits('sip:911@10.0.0.1:5060;user=phone')).toBe('911');
+    expect(dialledDigits('911@pbx.example.com')).toBe('911');
+    expect(dialledDigits('<sip:911@pbx.example.com>')).toBe('911');
+    expect(dialledDigits('"Emergency" <sip:911@pbx.example.com;transport=tcp>')).toBe('911');
+    expect(dialledDigits('*911#')).toBe('*911#');
+    expect(dialledDigits('<sip:alice@pbx.example.com>')).toBeNull();
+    expect(dialledDigits('<sip:911@pbx')).toBeNull();
+  });
 });
 
 describe('what the notice says', () => {

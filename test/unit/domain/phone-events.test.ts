@@ -51,6 +51,14 @@ describe('phone action-URL events', () => {
     expect(phoneEventPatch('outgoingCall', {})).toEqual({});
   });
 
+  it('gives back the leading + an unencoded query turned into a space, keeps SIP URIs, and refuses control characters', () => {
+    expect(phoneEventPatch('outgoingCall', { number: ' 13125550100' })).toEqual({ call: { dialled: '+13125550100' } });
+    expect(phoneEventPatch('outgoingCall', { number: 'sip:911@10.0.0.1' })).toEqual({ call: { dialled: 'sip:911@10.0.0.1' } });
+    expect(phoneEventPatch('outgoingCall', { number: '*67911 ' })).toEqual({ call: { dialled: '*67911' } });
+    expect(() => phoneEventPatch('outgoingCall', { number: '911\r\nX-Injected: 1' })).toThrow(/number/);
+    expect(() => phoneEventPatch('outgoingCall', { number: '911\u0000' })).toThrow(/number/);
+  });
+
   it('keeps a SIP contact any event carries, and refuses one that is not an IP literal and a port', () => {
     expect(phoneEventPatch('registered', { sipContact: '10.1.2.9:5062' })).toEqual({ sip: { registered: true }, sipContact: { ip: '10.1.2.9', port: 5062 } });
     expect(phoneEventPatch('setupCompleted', { rev: '3', sipContact: '[fd00::9]:5060' })).toEqual({ configRevision: '3', sipContact: { ip: 'fd00::9', port: 5060 } });
