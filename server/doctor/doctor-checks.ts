@@ -50,7 +50,7 @@ export interface DoctorFacts {
   publicUrl: { url: string; result: ProbeResult };
   /** Null when HTTPS is off. */
   tls: null | { file: string; certificate: { notAfter: Date; subject: string } | { error: string } };
-  database: { file: string; integrity: { ok: true } | { ok: false; missing: boolean; problems: string[] } };
+  database: { file: string; integrity: { ok: true } | { ok: false; reason: 'missing' | 'unreadable' | 'damaged'; problems: string[] } };
   disk: { path: string; freeBytes: number; totalBytes: number } | { path: string; error: string };
   catalogue: { models: number } | { error: string };
   /** `timedatectl show -p NTPSynchronized`: true/false, null when it could not say. */
@@ -207,7 +207,14 @@ export function checkTls(tls: NonNullable<DoctorFacts['tls']>, now: Date): Findi
 export function checkDatabase(db: DoctorFacts['database']): Finding {
   const check = 'database.integrity';
   if (db.integrity.ok) return ok(check, `PRAGMA integrity_check on ${db.file} says ok`);
-  if (db.integrity.missing) {
+  if (db.integrity.reason === 'unreadable') {
+    return fail(
+      check,
+      `the database ${db.file} exists but doctor may not open it (${listList(db.integrity.problems)})`,
+      'run doctor as root, or as the user deskprov runs as (the data folder is 0700)',
+    );
+  }
+  if (db.integrity.reason === 'missing') {
     return fail(
       check,
       `there is no database at ${db.file}: deskprov has never run with this data folder, or doctor was given another one`,

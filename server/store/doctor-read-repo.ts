@@ -6,8 +6,19 @@ import BetterSqlite3 from 'better-sqlite3';
  * migrating, resealing or writing anything, so it is safe beside a running server and on a copy.
  */
 
-/** `missing`: there is no database file at all (the server never ran with this data folder). */
-export type IntegrityResult = { ok: true } | { ok: false; missing: boolean; problems: string[] };
+/**
+ * Why the database is not ok: `missing` (no file: the server never ran with this data folder),
+ * `unreadable` (the file exists but this user may not open it), `damaged` (SQLite says so).
+ */
+export type IntegrityResult = { ok: true } | { ok: false; reason: 'missing' | 'unreadable' | 'damaged'; problems: string[] };
+
+/** SQLite's answer when it cannot open a file (permissions, or a folder it may not write -shm into). */
+const CANNOT_OPEN = new Set(['SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM', 'SQLITE_AUTH', 'EACCES']);
+const failure = (err: unknown): IntegrityResult => ({
+  ok: false,
+  reason: CANNOT_OPEN.has((err as { code?: string }).code ?? '') ? 'unreadable' : 'damaged',
+  problems: [(err as Error).message],
+});
 
 export interface InventoryGaps {
   sitesWithoutNetworks: Array<{ id: string; name: string }>;
@@ -25,21 +36,21 @@ const colon = (mac: string): string => mac.match(/../g)?.join(':') ?? mac;
 
 /** `PRAGMA integrity_check` plus the inventory gaps, on a read-only connection. */
 export function readDoctorDatabase(file: string): DoctorDatabaseFacts {
-  if (!existsSync(file)) return { integrity: { ok: false, missing: true, problems: [`no file ${file}`] }, inventory: null };
+  if (!existsSync(file)) return { integrity: { ok: false, reason: 'missing', problems: [`no file ${file}`] }, inventory: null };
   let db: BetterSqlite3.Database;
   try {
     db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   } catch (err) {
-    return { integrity: { ok: false, missing: false, problems: [(err as Error).message] }, inventory: null };
+    return { integrity: failure(err), inventory: null };
   }
   try {
     db.pragma('busy_timeout = 5000');
     const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
     const problems = rows.map((row) => row.integrity_check).filter((line) => line !== 'ok');
-    if (problems.length > 0) return { integrity: { ok: false, missing: false, problems }, inventory: null };
+    if (problems.length > 0) return { integrity: { ok: false, reason: 'damaged', problems }, inventory: null };
     return { integrity: { ok: true }, inventory: inventoryGaps(db) };
   } catch (err) {
-    return { integrity: { ok: false, missing: false, problems: [(err as Error).message] }, inventory: null };
+    return { integrity: failure(err), inventory: null };
   } finally {
     db.close();
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkClock,
+  checkDatabase,
   checkDisk,
   checkInventory,
   checkListeners,
@@ -107,6 +108,15 @@ describe('doctor checks', () => {
     expect(registrar?.status).toBe('ok');
     expect(location?.status).toBe('warn');
     expect(location?.explanation).toContain('00:15:65:aa:bb:cc');
+  });
+
+  it('tells a missing, an unreadable and a damaged database apart, with a different fix each', () => {
+    const db = (reason: 'missing' | 'unreadable' | 'damaged') =>
+      checkDatabase({ file: 'data/deskprov.db', integrity: { ok: false, reason, problems: ['x'] } });
+    expect(db('missing').fix).toContain('give doctor the data folder serve uses');
+    expect(db('unreadable').fix).toContain('run doctor as root');
+    expect(db('damaged').fix).toContain('deskprov restore');
+    expect([db('missing'), db('unreadable'), db('damaged')].map((f) => f.status)).toEqual(['fail', 'fail', 'fail']);
   });
 
   it('exits 1 when any check fails, 0 when there are only warnings', () => {
