@@ -163,7 +163,9 @@ export function findSocketHolder(protocol: 'tcp' | 'udp', port: number): SocketH
       if (match?.[1] !== undefined && inodes.has(match[1])) {
         let command = '';
         try {
-          command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+          // The first words only: enough to recognise the program, short of any secret passed later.
+          const words = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+          command = `${words.slice(0, 3).join(' ')}${words.length > 3 ? ' …' : ''}`.slice(0, 120);
         } catch {
           command = '?';
         }
