@@ -1,4 +1,5 @@
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyPluginAsync,
@@ -58,7 +59,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: false,
     schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory() } },
     // A boot storm is thousands of phone fetches a second: one line each, not three.
-    disableRequestLogging: (request: FastifyRequest) => request.routeOptions?.config?.ownRequestLog === true,
+    logController: new LogController({
+      disableRequestLogging: (request: FastifyRequest) => request.routeOptions?.config?.ownRequestLog === true,
+    }),
   });
   installValidation(base);
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
