@@ -223,7 +223,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
         // holding the stop past systemd's TimeoutStopSec).
         const graceMs = closeOptions.graceMs ?? 0;
         const cutHttp = graceMs > 0 ? setTimeout(() => app.server.closeAllConnections(), graceMs) : undefined;
-        await Promise.all([tftp?.close({ graceMs }), https?.close(), app.close()]);
+        await Promise.all([tftp?.close({ graceMs }), https?.close({ graceMs }), app.close()]);
         clearTimeout(cutHttp);
         // In-flight report requests have their answers by now; anything still queued is written.
         await services.e911.flushReports();

@@ -64,7 +64,11 @@ export async function ensureTlsCertificate(dir: string, hostnames: readonly stri
 export interface HttpsListener {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Stops accepting; requests in flight finish for up to `graceMs` (default 0: cut off at once),
+   * idle keep-alive connections close now.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -94,10 +98,16 @@ export async function listenHttps(
   return {
     url: `https://${host}:${port}/`,
     port,
-    close: () =>
+    close: (options = {}) =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        const graceMs = options.graceMs ?? 0;
+        const cut = graceMs > 0 ? setTimeout(() => server.closeAllConnections(), graceMs) : undefined;
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        if (cut === undefined) server.closeAllConnections();
+        else server.closeIdleConnections();
       }),
   };
 }

@@ -32,9 +32,9 @@ afterEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A server with a loopback site and the image uploaded; resolves with its TFTP port. */
-async function startWithImage(name: string): Promise<{ server: ServerProcess; tftpPort: number }> {
+async function startWithImage(name: string, extraArgs: string[] = []): Promise<{ server: ServerProcess; tftpPort: number }> {
   const started = await startServerProcess(
-    ['--data', join(dir, name), '--http', '127.0.0.1:0', '--tftp', '127.0.0.1:0', '--log', 'warn'],
+    ['--data', join(dir, name), '--http', '127.0.0.1:0', '--tftp', '127.0.0.1:0', '--log', 'warn', ...extraArgs],
     { DESKPROV_ADMIN_TOKEN: ADMIN_TOKEN },
   );
   const tftpPort = Number(/TFTP: +tftp:\/\/127\.0\.0\.1:(\d+)\//.exec(started.stderr())?.[1]);
@@ -120,6 +120,21 @@ describe('graceful shutdown of TFTP', () => {
     const out = join(dir, 'http.rom');
     // 2 MiB/s: about four seconds for the image, so the signal lands mid-download.
     const download = run('curl', ['-sS', '--fail', '--limit-rate', '2M', '-o', out, `${started.server.url}firmware/yealink/${IMAGE_NAME}`]);
+    await grownPast(out, 1024 * 1024);
+    const exited = server.stop('SIGTERM');
+    await download;
+    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(IMAGE_SHA);
+    expect(await exited).toBe(0);
+  }, 120_000);
+
+  it('lets an HTTPS firmware download in progress finish after SIGTERM as well', async () => {
+    const started = await startWithImage('https', ['--https', '127.0.0.1:0']);
+    server = started.server;
+    const httpsUrl = /(https:\/\/127\.0\.0\.1:\d+\/)/.exec(started.server.stderr())?.[1];
+    expect(httpsUrl, started.server.stderr()).toBeDefined();
+    const out = join(dir, 'https.rom');
+    // Self-signed on first use: -k, the test checks the bytes, not the certificate.
+    const download = run('curl', ['-sSk', '--fail', '--limit-rate', '2M', '-o', out, `${httpsUrl}firmware/yealink/${IMAGE_NAME}`]);
     await grownPast(out, 1024 * 1024);
     const exited = server.stop('SIGTERM');
     await download;
