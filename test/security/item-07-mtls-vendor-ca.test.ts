@@ -9,7 +9,7 @@ import { readVendorCaBundles } from '../../server/http/tls-client-cert.ts';
 import type { PhoneTrustOptions } from '../../server/services/phone-files.ts';
 import { createLogger } from '../../server/logger.ts';
 import { serve } from '../../server/main.ts';
-import { testConfig } from '../integration/helpers/api-server.ts';
+import { testConfig } from '../integration/helpers/test-config.ts';
 import { MAC, UA, startSecureServer, uaFor, type SecureServer } from './helpers/secure-server.ts';
 import { tftpOver } from './helpers/tftp-over-pipeline.ts';
 import { createVendorPki, type DeviceCert, type VendorPki } from './helpers/vendor-pki.ts';

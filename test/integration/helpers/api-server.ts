@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_LIMITS, type Config } from '../../../server/config.ts';
 import { buildApp, type App } from '../../../server/http/app.ts';
 import { readCatalog } from '../../../server/io/read-catalog.ts';
 import { createServices, type Services } from '../../../server/services/index.ts';
 import { openDatabase, type Database } from '../../../server/store/database.ts';
+import { testConfig } from './test-config.ts';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 
@@ -34,21 +34,6 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** The server config integration tests run with: loopback HTTP on port 0, nothing else, quiet. */
-export function testConfig(dataDir: string): Config {
-  return {
-    dataDir,
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: null,
-    publicUrl: 'http://127.0.0.1/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'silent',
-    adminToken: undefined,
-    limits: DEFAULT_LIMITS,
-  };
-}
 
 /**
  * The real app (buildApp) over a real SQLite file in a temp dir, listening on 127.0.0.1 port 0.

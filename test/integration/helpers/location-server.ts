@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { testConfig } from './api-server.ts';
+import { testConfig } from './test-config.ts';
 import { buildApp, type App } from '../../../server/http/app.ts';
 import { readCatalog } from '../../../server/io/read-catalog.ts';
 import { createServices, type ServiceDeps, type Services } from '../../../server/services/index.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { DEFAULT_LIMITS, type Config } from '../../../server/config.ts';
+import type { Config } from '../../../server/config.ts';
 import { buildApp, type App } from '../../../server/http/app.ts';
 import { createPhoneFrontEnd, type PhoneFrontEnd } from '../../../server/http/phone-front-end.ts';
 import { readCatalog } from '../../../server/io/read-catalog.ts';
@@ -13,6 +13,7 @@ import type { PhoneTrustOptions } from '../../../server/services/phone-files.ts'
 import { createServices, type ServiceDeps, type Services } from '../../../server/services/index.ts';
 import { openDatabase, type Database } from '../../../server/store/database.ts';
 import type { Catalog } from '../../../server/provisioning/types.ts';
+import { testConfig } from './test-config.ts';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 
@@ -51,18 +52,7 @@ export async function startPhoneServer(options: Partial<PhoneTrustOptions> = {},
     },
   });
   const logger = pino({ level: 'info' }, sink);
-  const config: Config = {
-    dataDir: dir,
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: null,
-    publicUrl: 'http://127.0.0.1/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'info',
-    adminToken: undefined,
-    limits: DEFAULT_LIMITS,
-  };
+  const config = testConfig(dir, { logLevel: 'info' });
   const front = createPhoneFrontEnd({ db, catalog, config, services, logger, now: () => t, options, firmwareMaxBytes: 1024 * 1024 });
   const app = await buildApp({ config, services, catalog, logger, extraPlugins: [front.plugin] });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { destination } from 'pino';
-import { DEFAULT_LIMITS, type Config } from '../../../server/config.ts';
 import { createLogger } from '../../../server/logger.ts';
 import { serve, type RunningServer } from '../../../server/main.ts';
+import { servedConfig } from './test-config.ts';
 
 /** `serve()` as the service runs it (HTTP and TFTP on 127.0.0.1 port 0), its JSON log in a file. */
 export interface ServedServer {
@@ -21,18 +21,7 @@ export interface ServedServer {
 export async function startServedServer(adminToken: string): Promise<ServedServer> {
   const dir = mkdtempSync(join(tmpdir(), 'deskprov-served-'));
   const logFile = join(dir, 'deskprov.log');
-  const config: Config = {
-    dataDir: join(dir, 'data'),
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: { host: '127.0.0.1', port: 0 },
-    publicUrl: 'http://127.0.0.1:0/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'info',
-    adminToken,
-    limits: DEFAULT_LIMITS,
-  };
+  const config = servedConfig(join(dir, 'data'), adminToken, { tftp: { host: '127.0.0.1', port: 0 }, logLevel: 'info' });
   const logger = createLogger({ level: 'info', destination: destination({ dest: logFile, sync: true }) });
   const server = await serve(config, { print: () => {}, logger });
   return {
