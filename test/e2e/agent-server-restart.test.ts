@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
 import { buildApp, type App } from '../../server/http/app.ts';
 import { readCatalog } from '../../server/io/read-catalog.ts';
 import { createServices, type Services } from '../../server/services/index.ts';
 import { openDatabase, type Database } from '../../server/store/database.ts';
+import { testConfig } from '../integration/helpers/test-config.ts';
 
 /**
  * The real agent against the real server, which is stopped while the agent reports 100 changes
@@ -30,10 +30,7 @@ let port = 0;
 let agent: ChildProcess;
 
 async function startServer(): Promise<void> {
-  const config: Config = {
-    dataDir: dir, http: { host: '127.0.0.1', port }, https: null, tftp: null, publicUrl: 'http://127.0.0.1/',
-    publicUrlDerived: true, discovery: [], logLevel: 'silent', adminToken: undefined, limits: DEFAULT_LIMITS,
-  };
+  const config = testConfig(dir, { http: { host: '127.0.0.1', port } });
   app = await buildApp({ config, services, catalog: readCatalog(join(ROOT, 'firmware-profiles')) });
   await app.listen({ host: '127.0.0.1', port });
   port = (app.server.address() as AddressInfo).port;

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../server/cli/main.ts';
 import type { CliIo } from '../../server/cli/output.ts';
-import { DEFAULT_LIMITS } from '../../server/config.ts';
 import { parseConfigFile } from '../../server/config-file.ts';
 import { createLogger } from '../../server/logger.ts';
 import { serve, type RunningServer } from '../../server/main.ts';
 import { BIN } from '../setup/cli-process.ts';
+import { servedConfig } from '../integration/helpers/test-config.ts';
 
 /**
  * docs/DEPLOY.md keeps its promise that every command in it runs somewhere: the `sh` blocks run
@@ -54,18 +54,7 @@ let server: RunningServer;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'deskprov-deploy-doc-'));
   server = await serve(
-    {
-      dataDir: join(root, 'var', 'lib', 'deskprov'),
-      http: { host: '127.0.0.1', port: 0 },
-      https: { host: '127.0.0.1', port: 0 },
-      tftp: { host: '127.0.0.1', port: 0 },
-      publicUrl: 'http://127.0.0.1:0/',
-      publicUrlDerived: true,
-      discovery: [],
-      logLevel: 'silent',
-      adminToken: ADMIN_TOKEN,
-      limits: DEFAULT_LIMITS,
-    },
+    servedConfig(join(root, 'var', 'lib', 'deskprov'), ADMIN_TOKEN, { https: { host: '127.0.0.1', port: 0 }, tftp: { host: '127.0.0.1', port: 0 } }),
     { print: () => {}, logger: createLogger({ level: 'silent' }) },
   );
 });

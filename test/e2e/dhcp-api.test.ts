@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
 import { dhcpSnippet, dhcpVendorFacts, type DhcpFormat } from '../../server/discovery/dhcp-snippets.ts';
 import { createLogger } from '../../server/logger.ts';
 import { serve, type RunningServer } from '../../server/main.ts';
 import { runBin } from '../setup/cli-process.ts';
+import { servedConfig } from '../integration/helpers/test-config.ts';
 
 /**
  * `GET /api/v1/dhcp` and `deskprov dhcp` over a real server: both give exactly the pure
@@ -22,18 +22,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'deskprov-dhcp-api-'));
-  const config: Config = {
-    dataDir: join(dir, 'data'),
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: null,
-    publicUrl: 'http://127.0.0.1:0/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'silent',
-    adminToken: ADMIN_TOKEN,
-    limits: DEFAULT_LIMITS,
-  };
+  const config = servedConfig(join(dir, 'data'), ADMIN_TOKEN);
   server = await serve(config, { print: () => {}, logger: createLogger({ level: 'silent' }) });
 });
 

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
 import { buildApp, type App } from '../../server/http/app.ts';
 import { createPhoneFrontEnd } from '../../server/http/phone-front-end.ts';
 import { uiPlugin } from '../../server/http/ui-plugin.ts';
@@ -13,6 +12,7 @@ import { readCatalog } from '../../server/io/read-catalog.ts';
 import { createServices } from '../../server/services/index.ts';
 import { openDatabase, type Database } from '../../server/store/database.ts';
 import { launchBrowser } from '../helpers/browser.ts';
+import { testConfig } from '../integration/helpers/test-config.ts';
 
 /** The console's firmware page in Debian's Chromium: rollouts, rings, device progress, halt/resume. */
 
@@ -43,18 +43,7 @@ beforeAll(async () => {
   const catalog = readCatalog(join(REPO, 'firmware-profiles'));
   const services = createServices({ db, catalog });
   adminToken = services.tokens.ensureBootstrap().token ?? '';
-  const config: Config = {
-    dataDir: dir,
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: null,
-    publicUrl: 'http://127.0.0.1/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'silent',
-    adminToken: undefined,
-    limits: DEFAULT_LIMITS,
-  };
+  const config = testConfig(dir);
   const front = createPhoneFrontEnd({ db, catalog, config, services });
   app = await buildApp({ config, services, catalog, extraPlugins: [front.plugin, uiPlugin] });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
 import { buildApp, type App } from '../../server/http/app.ts';
 import { createPhoneFrontEnd } from '../../server/http/phone-front-end.ts';
 import { uiPlugin } from '../../server/http/ui-plugin.ts';
@@ -12,6 +11,7 @@ import { readCatalog } from '../../server/io/read-catalog.ts';
 import { createServices, type Services } from '../../server/services/index.ts';
 import { openDatabase, type Database } from '../../server/store/database.ts';
 import { launchBrowser } from '../helpers/browser.ts';
+import { testConfig } from '../integration/helpers/test-config.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 /** Screenshots for people (git-ignored); copies are committed in docs/img/. */
@@ -79,18 +79,7 @@ beforeAll(async () => {
   const first = services.tokens.ensureBootstrap();
   if (first.token === null) throw new Error('first start must return the generated token');
   adminToken = first.token;
-  const config: Config = {
-    dataDir: dir,
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: null,
-    publicUrl: 'http://127.0.0.1/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'silent',
-    adminToken: undefined,
-    limits: DEFAULT_LIMITS,
-  };
+  const config = testConfig(dir);
   // The same front ends serve() registers: phone files (and their admin previews) and the console.
   const phoneFrontEnd = createPhoneFrontEnd({ db, catalog, config, services });
   app = await buildApp({ config, services, catalog, extraPlugins: [phoneFrontEnd.plugin, uiPlugin] });

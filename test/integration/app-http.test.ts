@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
 import { buildApp, type AppPlugin } from '../../server/http/app.ts';
 import { readCatalog } from '../../server/io/read-catalog.ts';
 import { startApiServer, type ApiServer } from './helpers/api-server.ts';
+import { testConfig } from './helpers/test-config.ts';
 
 let api: ApiServer;
 beforeEach(async () => {
@@ -164,18 +164,7 @@ describe('authentication and roles', () => {
 describe('extra plugins', () => {
   it('registers front-end plugins at the root with the same auth and error handling', async () => {
     const catalog = readCatalog(join(import.meta.dirname, '..', '..', 'firmware-profiles'));
-    const config: Config = {
-      dataDir: api.dir,
-      http: { host: '127.0.0.1', port: 0 },
-      https: null,
-      tftp: null,
-      publicUrl: 'http://127.0.0.1/',
-      publicUrlDerived: true,
-      discovery: [],
-      logLevel: 'silent',
-      adminToken: undefined,
-      limits: DEFAULT_LIMITS,
-    };
+    const config = testConfig(api.dir);
     const phoneFiles: AppPlugin = async (app, options) => {
       app.get('/y000000000000.boot', async () => `#!version:1.0.0.1\n# ${options.config.publicUrl}`);
       app.post('/api/v1/agent/ping', { config: { auth: 'device' } }, async (request) => ({ mac: request.device?.mac }));

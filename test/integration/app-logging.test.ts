@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
 import { buildApp, type App } from '../../server/http/app.ts';
 import { readCatalog } from '../../server/io/read-catalog.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createServices } from '../../server/services/index.ts';
 import { openDatabase, type Database } from '../../server/store/database.ts';
+import { testConfig } from './helpers/test-config.ts';
 
 let cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -30,18 +30,7 @@ async function loggedServer(): Promise<{ base: string; token: string; lines: str
       done();
     },
   });
-  const config: Config = {
-    dataDir: dir,
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: null,
-    publicUrl: 'http://127.0.0.1/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'trace',
-    adminToken: undefined,
-    limits: DEFAULT_LIMITS,
-  };
+  const config = testConfig(dir, { logLevel: 'trace' });
   const app = await buildApp({ config, services, catalog, logger: createLogger({ level: 'trace', destination }) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   cleanup.push(

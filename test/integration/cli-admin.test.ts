@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { serve, type RunningServer } from '../../server/main.ts';
 import { runBin } from '../setup/cli-process.ts';
+import { servedConfig } from './helpers/test-config.ts';
 
 const ADMIN_TOKEN = 'cli-test-admin-token-0123456789';
 let dir: string;
@@ -14,18 +14,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'deskprov-cli-'));
-  const config: Config = {
-    dataDir: join(dir, 'data'),
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: null,
-    publicUrl: 'http://127.0.0.1:0/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'silent',
-    adminToken: ADMIN_TOKEN,
-    limits: DEFAULT_LIMITS,
-  };
+  const config = servedConfig(join(dir, 'data'), ADMIN_TOKEN);
   server = await serve(config, { print: () => {}, logger: createLogger({ level: 'silent' }) });
   env = { DESKPROV_SERVER: server.httpUrl, DESKPROV_TOKEN: ADMIN_TOKEN };
 });

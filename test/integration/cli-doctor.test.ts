@@ -8,10 +8,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../server/cli/main.ts';
 import type { CliIo } from '../../server/cli/output.ts';
-import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
 import type { Finding } from '../../server/doctor/doctor-checks.ts';
 import { createLogger } from '../../server/logger.ts';
 import { serve, type RunningServer } from '../../server/main.ts';
+import { servedConfig } from './helpers/test-config.ts';
 
 /**
  * `deskprov doctor` against a real server in this process (HTTP, HTTPS and TFTP on 127.0.0.1),
@@ -32,18 +32,7 @@ async function start(name: string, prepare?: (dataDir: string) => void): Promise
   const dataDir = join(dir, name);
   mkdirSync(dataDir, { recursive: true });
   prepare?.(dataDir);
-  const config: Config = {
-    dataDir,
-    http: { host: '127.0.0.1', port: 0 },
-    https: { host: '127.0.0.1', port: 0 },
-    tftp: { host: '127.0.0.1', port: 0 },
-    publicUrl: 'http://127.0.0.1:0/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'silent',
-    adminToken: ADMIN_TOKEN,
-    limits: DEFAULT_LIMITS,
-  };
+  const config = servedConfig(dataDir, ADMIN_TOKEN, { https: { host: '127.0.0.1', port: 0 }, tftp: { host: '127.0.0.1', port: 0 } });
   const server = await serve(config, { print: () => {}, logger: createLogger({ level: 'silent' }) });
   const httpPort = new URL(server.httpUrl).port;
   const flags = [

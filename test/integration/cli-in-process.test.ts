@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../server/cli/main.ts';
 import type { CliIo } from '../../server/cli/output.ts';
-import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { serve, type RunningServer } from '../../server/main.ts';
+import { servedConfig } from './helpers/test-config.ts';
 
 /**
  * The same CLI as cli-admin.test.ts, called in this process through runCli with captured output:
@@ -18,18 +18,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'deskprov-cli-ip-'));
-  const config: Config = {
-    dataDir: join(dir, 'data'),
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: null,
-    publicUrl: 'http://127.0.0.1:0/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'silent',
-    adminToken: ADMIN_TOKEN,
-    limits: DEFAULT_LIMITS,
-  };
+  const config = servedConfig(join(dir, 'data'), ADMIN_TOKEN);
   server = await serve(config, { print: () => {}, logger: createLogger({ level: 'silent' }) });
 });
 

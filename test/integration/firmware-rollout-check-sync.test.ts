@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
 import { sendCheckSync } from '../../server/discovery/check-sync-sender.ts';
 import { buildApp, type App } from '../../server/http/app.ts';
 import { createPhoneFrontEnd, type PhoneFrontEnd } from '../../server/http/phone-front-end.ts';
 import { readCatalog } from '../../server/io/read-catalog.ts';
 import { createServices } from '../../server/services/index.ts';
 import { openDatabase, type Database } from '../../server/store/database.ts';
+import { testConfig } from './helpers/test-config.ts';
 
 /**
  * Rollouts push check-sync to the open ring's phones inside the window: a UDP socket on loopback
@@ -56,18 +56,7 @@ beforeEach(async () => {
   const catalog = readCatalog(join(REPO, 'firmware-profiles'));
   const services = createServices({ db, catalog, now: () => new Date(t) });
   token = services.tokens.ensureBootstrap().token ?? '';
-  const config: Config = {
-    dataDir: dir,
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: null,
-    publicUrl: 'http://127.0.0.1/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'silent',
-    adminToken: undefined,
-    limits: DEFAULT_LIMITS,
-  };
+  const config = testConfig(dir);
   // What main.ts wires: check-sync to the phone's last address (here on the test's SIP port).
   front = createPhoneFrontEnd({
     db,

@@ -4,10 +4,10 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { serve } from '../../server/main.ts';
 import { RawTftpClient } from './helpers/tftp-raw-client.ts';
+import { servedConfig } from './helpers/test-config.ts';
 
 /**
  * RunningServer.close({ graceMs }) keeps its deadline: a TFTP client that stops acknowledging and
@@ -21,18 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('serve() shutdown deadline', () => {
   it('cuts off a stalled TFTP transfer and a stalled HTTP download once the grace period is over', async () => {
     const server = await serve(
-      {
-        dataDir: join(dir, 'data'),
-        http: { host: '127.0.0.1', port: 0 },
-        https: null,
-        tftp: { host: '127.0.0.1', port: 0 },
-        publicUrl: 'http://127.0.0.1:0/',
-        publicUrlDerived: true,
-        discovery: [],
-        logLevel: 'silent',
-        adminToken: ADMIN_TOKEN,
-        limits: DEFAULT_LIMITS,
-      },
+      servedConfig(join(dir, 'data'), ADMIN_TOKEN, { tftp: { host: '127.0.0.1', port: 0 } }),
       { print: () => {}, logger: createLogger({ level: 'silent' }) },
     );
     const api = (method: string, path: string, body: BodyInit, type: string, extra: Record<string, string> = {}) =>

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { serve, type RunningServer } from '../../server/main.ts';
 import { MAC, UA } from './helpers/secure-server.ts';
+import { servedConfig } from '../integration/helpers/test-config.ts';
 
 /**
  * P8 fault "disk full": the data folder on a small tmpfs (this test mounts it; it runs as root)
@@ -68,18 +68,7 @@ describe('fault: disk full', () => {
   it('refuses writes with 507, keeps serving phones, loses nothing acknowledged, and recovers when space returns', async () => {
     const dataDir = join(mount, 'data');
     mkdirSync(dataDir);
-    const config: Config = {
-      dataDir,
-      http: { host: '127.0.0.1', port: 0 },
-      https: null,
-      tftp: null,
-      publicUrl: 'http://127.0.0.1:0/',
-      publicUrlDerived: true,
-      discovery: [],
-      logLevel: 'silent',
-      adminToken: ADMIN,
-      limits: DEFAULT_LIMITS,
-    };
+    const config = servedConfig(dataDir, ADMIN);
     server = await serve(config, { print: () => {}, logger: createLogger({ level: 'silent' }) });
     const site = await api('POST', '/sites', {
       name: 'HQ',

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type Config } from '../../server/config.ts';
+import type { Config } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { serve, type RunningServer } from '../../server/main.ts';
 import { createBackup, readBackupHeader, restoreBackup } from '../../server/backup/backup-service.ts';
 import { contentDigest } from '../integration/helpers/fixtures.ts';
 import { runBin } from '../setup/cli-process.ts';
+import { servedConfig } from '../integration/helpers/test-config.ts';
 
 /** E911-SECURITY §2.5 item 22: backup then restore keeps secrets sealed, keeps N backups, can reset admin access. */
 
@@ -22,18 +23,7 @@ let dataDir: string;
 let server: RunningServer | null;
 
 function configFor(data: string): Config {
-  return {
-    dataDir: data,
-    http: { host: '127.0.0.1', port: 0 },
-    https: null,
-    tftp: null,
-    publicUrl: 'http://127.0.0.1:0/',
-    publicUrlDerived: true,
-    discovery: [],
-    logLevel: 'silent',
-    adminToken: ADMIN,
-    limits: DEFAULT_LIMITS,
-  };
+  return servedConfig(data, ADMIN);
 }
 
 async function start(data = dataDir): Promise<RunningServer> {
