@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { cpuSeconds } from './lib/process-cpu.ts';
 import { freePort, rssMiB, startDeskprov } from './lib/processes.ts';
 import { seedDataDir } from './lib/seed.ts';
 import { DEFAULT_SOAK_RULES, judgeSoak, type SoakRules, type Verdict } from './lib/soak-criteria.ts';
@@ -60,9 +61,9 @@ const kindCell = (s: SoakSample, kind: (typeof SOAK_KINDS)[number]): string => {
 
 function samplesTable(samples: SoakSample[]): string[] {
   return [
-    `| t s | RSS MiB | ${SOAK_KINDS.map((k) => `${k}: n · p50 / p99 ms · errors`).join(' | ')} |`,
-    `|---|---|${SOAK_KINDS.map(() => '---').join('|')}|`,
-    ...samples.map((s) => `| ${round(s.atS, 0)}${s.drain ? ' (drain)' : s.fromS < warmupS - 0.1 ? ' (warm-up)' : ''} | ${round(s.rssMiB, 1)} | ${SOAK_KINDS.map((k) => kindCell(s, k)).join(' | ')} |`),
+    `| t s | RSS MiB | server CPU % | load 1 min | ${SOAK_KINDS.map((k) => `${k}: n · p50 / p99 ms · errors`).join(' | ')} |`,
+    `|---|---|---|---|${SOAK_KINDS.map(() => '---').join('|')}|`,
+    ...samples.map((s) => `| ${round(s.atS, 0)}${s.drain ? ' (drain)' : s.fromS < warmupS - 0.1 ? ' (warm-up)' : ''} | ${round(s.rssMiB, 1)} | ${round(s.serverCpuPct, 0)} | ${round(s.load1, 1)} | ${SOAK_KINDS.map((k) => kindCell(s, k)).join(' | ')} |`),
   ];
 }
 
@@ -124,10 +125,17 @@ try {
     const started = performance.now();
     const until = started + loadS * 1000;
     const atS = () => (performance.now() - started) / 1000;
+    let cpuMark = { atS: 0, cpuS: cpuSeconds(pid) };
+    const machine = () => {
+      const now = { atS: atS(), cpuS: cpuSeconds(pid) };
+      const serverCpuPct = (100 * (now.cpuS - cpuMark.cpuS)) / Math.max(0.001, now.atS - cpuMark.atS);
+      cpuMark = now;
+      return { rssMiB: rssMiB(pid), serverCpuPct, load1: loadavg()[0] ?? 0 };
+    };
     const sampler = setInterval(() => {
       if (crashed !== '') return;
-      const s = recorder.cut(atS(), rssMiB(pid));
-      process.stderr.write(`soak: ${round(s.atS, 0)} s RSS ${round(s.rssMiB, 1)} MiB ${SOAK_KINDS.map((k) => `${k} ${kindCell(s, k)}`).join('; ')}\n`);
+      const s = recorder.cut(atS(), machine());
+      process.stderr.write(`soak: ${round(s.atS, 0)} s RSS ${round(s.rssMiB, 1)} MiB CPU ${round(s.serverCpuPct, 0)} % load ${round(s.load1, 1)} ${SOAK_KINDS.map((k) => `${k} ${kindCell(s, k)}`).join('; ')}\n`);
     }, sampleS * 1000);
     const { done, counts } = runSoakLoad(target, rates, until, recorder, probe);
     await new Promise<void>((resolve) => setTimeout(resolve, loadS * 1000));
@@ -135,11 +143,11 @@ try {
     const elapsedS = atS();
     // The window the interval did not close yet (timers drift), then what was still in flight.
     const lastCut = recorder.samples.at(-1)?.atS ?? 0;
-    if (crashed === '' && elapsedS - lastCut > sampleS / 2) recorder.cut(elapsedS, rssMiB(pid));
+    if (crashed === '' && elapsedS - lastCut > sampleS / 2) recorder.cut(elapsedS, machine());
     let drainTimer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([done.then(() => true), new Promise<boolean>((resolve) => (drainTimer = setTimeout(() => resolve(false), DRAIN_MS)))]);
     clearTimeout(drainTimer);
-    if (crashed === '') recorder.cut(atS(), rssMiB(pid), true);
+    if (crashed === '') recorder.cut(atS(), machine(), true);
     const load1 = loadavg();
 
     if (values.json !== undefined) writeFileSync(values.json, JSON.stringify({ devices, loadS, sampleS, rates, rules, samples: recorder.samples }));

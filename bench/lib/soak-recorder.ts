@@ -23,6 +23,10 @@ export interface SoakSample {
   fromS: number;
   atS: number;
   rssMiB: number;
+  /** CPU the server used in the window, in % of one core. */
+  serverCpuPct: number;
+  /** The machine's 1-minute load average at the end of the window (other work shares the cores). */
+  load1: number;
   /** The window after the load stopped (answers still in flight): counted for errors, never judged. */
   drain: boolean;
   kinds: Record<SoakKind, KindWindow>;
@@ -48,7 +52,7 @@ export class SoakRecorder {
   }
 
   /** Closes the current window. */
-  cut(atS: number, rssMiB: number, drain = false): SoakSample {
+  cut(atS: number, machine: { rssMiB: number; serverCpuPct: number; load1: number }, drain = false): SoakSample {
     const kinds = perKind<KindWindow>(() => ({ count: 0, p50: 0, p99: 0, errors: 0, latencies: [] }));
     for (const kind of SOAK_KINDS) {
       const latencies = this.#latencies[kind];
@@ -57,7 +61,7 @@ export class SoakRecorder {
       this.#latencies[kind] = [];
       this.#errors[kind] = 0;
     }
-    const sample = { fromS: this.samples.at(-1)?.atS ?? 0, atS, rssMiB, drain, kinds };
+    const sample = { fromS: this.samples.at(-1)?.atS ?? 0, atS, ...machine, drain, kinds };
     this.samples.push(sample);
     return sample;
   }

@@ -22,7 +22,7 @@ function samples(n: number, rss: (i: number) => number, phone: (i: number) => nu
   return Array.from({ length: n }, (_, i) => {
     const kinds = Object.fromEntries(SOAK_KINDS.map((k) => [k, window([])])) as Record<SoakKind, KindWindow>;
     kinds.phone = window(phone(i), errors(i));
-    return { fromS: i * 10, atS: (i + 1) * 10, rssMiB: rss(i), drain: false, kinds };
+    return { fromS: i * 10, atS: (i + 1) * 10, rssMiB: rss(i), serverCpuPct: 50, load1: 1, drain: false, kinds };
   });
 }
 
