@@ -54,12 +54,14 @@ export function createSqliteStore(db: Database): Store {
     tokens: withStorageFaults(sqliteTokens(db), NO_READS),
     audit: withStorageFaults(sqliteAudit(db), NO_READS),
     transaction<T>(fn: () => T): T {
-      // Nested calls become savepoints (better-sqlite3): a failing inner step rolls back alone.
-      if (db.inTransaction) return db.transaction(fn)();
       try {
+        // Nested calls become savepoints (better-sqlite3): a failing inner step rolls back alone.
+        if (db.inTransaction) return db.transaction(fn)();
         return db.transaction(fn).immediate();
       } catch (err) {
-        throw asConflict(err);
+        // Rolled back: a row read and remembered after a write inside it never existed.
+        generation.bump();
+        throw db.inTransaction ? err : asConflict(err);
       }
     },
   };

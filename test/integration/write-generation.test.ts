@@ -50,6 +50,20 @@ describe('write generation', () => {
     expect(generation.current()).toBe(afterWrite);
   });
 
+  it('moves when a transaction rolls back, so nothing read inside it is kept', () => {
+    const store = createSqliteStore(db);
+    const generation = writeGenerationOf(db);
+    const start = generation.current();
+    expect(() =>
+      store.transaction(() => {
+        store.sites.list({ limit: 1, offset: 0 });
+        throw new Error('refused after reading');
+      }),
+    ).toThrow('refused after reading');
+    expect(generation.current()).toBeGreaterThan(start);
+    expect(store.transaction(() => store.sites.list({ limit: 1, offset: 0 }).items.length)).toBe(0);
+  });
+
   it('moves when another connection commits to the same file (a CLI, a second process)', async () => {
     const generation = writeGenerationOf(db);
     const start = generation.current();
