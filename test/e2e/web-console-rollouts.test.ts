@@ -13,6 +13,7 @@ import { createServices } from '../../server/services/index.ts';
 import { openDatabase, type Database } from '../../server/store/database.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { testConfig } from '../integration/helpers/test-config.ts';
+import { adminApiOk } from '../integration/helpers/admin-api.ts';
 
 /** The console's firmware page in Debian's Chromium: rollouts, rings, device progress, halt/resume. */
 
@@ -26,16 +27,7 @@ let adminToken: string;
 let browser: Browser;
 let rolloutId: string;
 
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
-}
+const api = (method: string, path: string, body?: unknown): Promise<any> => adminApiOk(`${base}/`, adminToken, method, path, body);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'deskprov-console-fw-'));

@@ -12,17 +12,12 @@ import { createServices, type Services } from '../../server/services/index.ts';
 import { openDatabase, type Database } from '../../server/store/database.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { testConfig } from '../integration/helpers/test-config.ts';
+import { adminApi, type AdminAnswer } from '../integration/helpers/admin-api.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 /** Screenshots for people (git-ignored); copies are committed in docs/img/. */
 const ARTIFACTS = join(REPO, 'test', 'artifacts');
 const HOSTILE = '<img src=x onerror=alert(1)>';
-
-interface Answer {
-  status: number;
-  body: any;
-  headers: Headers;
-}
 
 let dir: string;
 let db: Database;
@@ -36,15 +31,8 @@ let siteId: string;
 let ada: { id: string; extension: { number: number } };
 let profileId: string;
 
-async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, token = adminToken): Promise<Answer> {
-  const res = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text), headers: res.headers };
-}
+const api = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}, token = adminToken): Promise<AdminAnswer> =>
+  adminApi(`${base}/`, token, method, path, body, headers);
 
 async function created(method: string, path: string, body: unknown): Promise<any> {
   const res = await api(method, path, body);

@@ -12,6 +12,7 @@ import type { Finding } from '../../server/doctor/doctor-checks.ts';
 import { createLogger } from '../../server/logger.ts';
 import { serve, type RunningServer } from '../../server/main.ts';
 import { servedConfig } from './helpers/test-config.ts';
+import { adminApi, type AdminAnswer } from './helpers/admin-api.ts';
 
 /**
  * `deskprov doctor` against a real server in this process (HTTP, HTTPS and TFTP on 127.0.0.1),
@@ -59,15 +60,8 @@ const finding = (findings: Finding[], check: string): Finding => {
   return found;
 };
 
-async function api(server: RunningServer, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${server.httpUrl}api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
-}
+const api = (server: RunningServer, method: string, path: string, body?: unknown): Promise<AdminAnswer> =>
+  adminApi(server.httpUrl, ADMIN_TOKEN, method, path, body);
 
 const SITE = {
   name: 'HQ',

@@ -12,6 +12,7 @@ import { readCatalog } from '../../server/io/read-catalog.ts';
 import { createServices } from '../../server/services/index.ts';
 import { openDatabase, type Database } from '../../server/store/database.ts';
 import { testConfig } from './helpers/test-config.ts';
+import { adminApiOk } from './helpers/admin-api.ts';
 
 /**
  * Rollouts push check-sync to the open ring's phones inside the window: a UDP socket on loopback
@@ -30,16 +31,7 @@ let token: string;
 let t = Date.parse('2026-03-02T09:00:00Z');
 const notifies: string[] = [];
 
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${root}api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
-}
+const api = (method: string, path: string, body?: unknown): Promise<any> => adminApiOk(root, token, method, path, body);
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'deskprov-fw-sync-'));

@@ -5,6 +5,7 @@ import { destination } from 'pino';
 import { createLogger } from '../../../server/logger.ts';
 import { serve, type RunningServer } from '../../../server/main.ts';
 import { servedConfig } from './test-config.ts';
+import { adminApi } from './admin-api.ts';
 
 /** `serve()` as the service runs it (HTTP and TFTP on 127.0.0.1 port 0), its JSON log in a file. */
 export interface ServedServer {
@@ -29,15 +30,7 @@ export async function startServedServer(adminToken: string): Promise<ServedServe
     dir,
     logFile,
     adminToken,
-    async api(method, path, body, token = adminToken) {
-      const res = await fetch(`${server.httpUrl}api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text === '' ? undefined : JSON.parse(text)) as never };
-    },
+    api: (method, path, body, token = adminToken) => adminApi(server.httpUrl, token, method, path, body),
     async close() {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
