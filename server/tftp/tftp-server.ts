@@ -48,6 +48,15 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
   /** `address|port` of every request being served, to drop retransmitted RRQs. */
   const activeTids = new Set<string>();
   const running = new Set<Running>();
+  /** Transfers whose final block is out, waiting only for its ACK (in total and per source). */
+  let finishing = 0;
+  const finishingPerSource = new Map<string, number>();
+  const countFinishing = (ip: string, delta: 1 | -1): void => {
+    finishing += delta;
+    const left = (finishingPerSource.get(ip) ?? 0) + delta;
+    if (left === 0) finishingPerSource.delete(ip);
+    else finishingPerSource.set(ip, left);
+  };
   /** Cleared by close(): no new request is read. */
   let accepting = true;
   /** Set once close() gives up waiting: requests still opening and transfers still running are cut off. */
@@ -135,7 +144,10 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
       stats.duplicates++;
       return;
     }
-    if (stats.active >= limits.maxTransfers || (perSource.get(client.address) ?? 0) >= limits.maxPerSource) {
+    // Transfers only waiting for their last ACK do not count: a phone fetching its config and then
+    // its firmware sends the next RRQ as soon as it has the last block, often before that ACK is read.
+    const busy = stats.active - finishing;
+    if (busy >= limits.maxTransfers || (perSource.get(client.address) ?? 0) - (finishingPerSource.get(client.address) ?? 0) >= limits.maxPerSource) {
       stats.busy++;
       sendError(main, 'RATE_LIMITED', client);
       return;
@@ -207,8 +219,10 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
       return;
     }
     const startedAt = now();
+    let finalBlockSent = false;
     const onEnd = (result: TransferResult): void => {
       running.delete(entry);
+      if (finalBlockSent) countFinishing(client.address, -1);
       release(client.address, tid);
       socket.close();
       void closeFile(file);
@@ -229,6 +243,10 @@ export async function startTftpServer(config: TftpServerConfig): Promise<TftpSer
       retries: limits.retries,
       oack: negotiated.oack,
       send: (datagram) => sendFrom(socket, datagram, client),
+      onFinalBlockSent: () => {
+        finalBlockSent = true;
+        countFinishing(client.address, 1);
+      },
       onEnd,
     });
     const entry: Running = { transfer, socket };

@@ -41,6 +41,11 @@ export interface TransferOptions {
   /** Accepted options; non-empty → an OACK goes first and DATA waits for ACK 0 (RFC 2347 §3). */
   oack: Array<[string, string]>;
   send(datagram: Buffer): void;
+  /**
+   * The final (short) block has gone out: from here the transfer only waits for its last ACK. A
+   * client that got that block asks for its next file at once, often before the ACK is read.
+   */
+  onFinalBlockSent?(): void;
   onEnd(result: TransferResult): void;
   timers?: TransferTimers;
 }
@@ -141,6 +146,7 @@ export class TftpTransfer {
         this.window.push(datagram);
         this.bytes += data.length;
         this.transmit(datagram);
+        if (block === this.lastBlock) this.opts.onFinalBlockSent?.();
         if (this.timer === undefined) this.arm();
       }
     } catch {

@@ -270,6 +270,25 @@ describe('TFTP server over loopback', () => {
     expect(server?.stats()).toMatchObject({ active: 2, busy: 1 });
   });
 
+  it('does not count a transfer waiting only for its last ACK: the phone may ask for its next file at once', async () => {
+    const port = await start({ limits: { maxTransfers: 1, maxPerSource: 1, timeoutMs: 5000 } });
+    const phone = await client();
+    // The boot file fits one block: its DATA 1 is the final block. Its ACK is not sent yet.
+    phone.send({ op: 'RRQ', filename: 'y000000000000.boot', mode: 'octet', options: [] }, port);
+    const last = await phone.packet();
+    expect(last.packet).toMatchObject({ op: 'DATA', block: 1 });
+    const next = await client();
+    next.send({ op: 'RRQ', filename: 'big.bin', mode: 'octet', options: [] }, port);
+    expect((await next.packet()).packet).toMatchObject({ op: 'DATA', block: 1 });
+    // A third request while big.bin is mid-transfer is over both limits.
+    const third = await client();
+    third.send({ op: 'RRQ', filename: 'big.bin', mode: 'octet', options: [] }, port);
+    expect((await third.packet()).packet).toEqual({ op: 'ERROR', code: 0, message: 'RATE_LIMITED' });
+    phone.send({ op: 'ACK', block: 1 }, last.port);
+    await expect.poll(() => server?.stats().served).toBe(1);
+    expect(server?.stats()).toMatchObject({ active: 1, busy: 1 });
+  });
+
   it('drops a retransmitted RRQ while the transfer for that client port is under way', async () => {
     const port = await start({ limits: { timeoutMs: 5000 } });
     const c = await client();
