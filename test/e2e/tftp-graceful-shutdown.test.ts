@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../setup/server-process.ts';
+import { adminRequest } from '../integration/helpers/admin-api.ts';
 
 /**
  * Graceful shutdown with a real server process and a real client: tftp-hpa fetches a
@@ -39,7 +40,7 @@ async function startWithImage(name: string, extraArgs: string[] = []): Promise<{
   );
   const tftpPort = Number(/TFTP: +tftp:\/\/127\.0\.0\.1:(\d+)\//.exec(started.stderr())?.[1]);
   const api = (method: string, path: string, body: BodyInit, type: string, extra: Record<string, string> = {}) =>
-    fetch(`${started.url}api/v1${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': type, ...extra }, body });
+    adminRequest(started.url, ADMIN_TOKEN, method, path, body, type, extra);
   const site = await api(
     'POST',
     '/sites',

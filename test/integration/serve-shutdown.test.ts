@@ -8,6 +8,7 @@ import { createLogger } from '../../server/logger.ts';
 import { serve } from '../../server/main.ts';
 import { RawTftpClient } from './helpers/tftp-raw-client.ts';
 import { servedConfig } from './helpers/test-config.ts';
+import { adminRequest } from './helpers/admin-api.ts';
 
 /**
  * RunningServer.close({ graceMs }) keeps its deadline: a TFTP client that stops acknowledging and
@@ -25,7 +26,7 @@ describe('serve() shutdown deadline', () => {
       { print: () => {}, logger: createLogger({ level: 'silent' }) },
     );
     const api = (method: string, path: string, body: BodyInit, type: string, extra: Record<string, string> = {}) =>
-      fetch(`${server.httpUrl}api/v1${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': type, ...extra }, body });
+      adminRequest(server.httpUrl, ADMIN_TOKEN, method, path, body, type, extra);
     const site = { name: 'HQ', timezone: 'Europe/Berlin', networks: ['127.0.0.0/8'], extensionRange: { first: 1000, last: 1999 }, registrar: { host: 'pbx.example.net' } };
     expect((await api('POST', '/sites', JSON.stringify(site), 'application/json')).status).toBe(201);
     const sha = createHash('sha256').update(IMAGE).digest('hex');

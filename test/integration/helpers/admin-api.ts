@@ -32,3 +32,19 @@ export async function adminApiOk<T = any>(httpUrl: string, token: string, method
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+/**
+ * A raw admin API request (firmware uploads and the like): `body` sent as is with content type
+ * `type`, `extra` headers added; the fetch Response comes back unread.
+ */
+export function adminRequest(
+  httpUrl: string,
+  token: string,
+  method: string,
+  path: string,
+  body: BodyInit,
+  type: string,
+  extra: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${httpUrl}api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': type, ...extra }, body });
+}
