@@ -67,3 +67,41 @@ describe('request logs', () => {
     expect(incoming.every((entry) => entry.req.headers.authorization === '[redacted]')).toBe(true);
   });
 });
+
+describe('agent report logs', () => {
+  it('write one line per report with the status sent, and never the device token', async () => {
+    const server = await loggedServer();
+    const call = async (method: string, path: string, body: unknown, token = server.token) => {
+      const res = await fetch(`${server.base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const site = await call('POST', '/sites', {
+      name: 'HQ',
+      timezone: 'UTC',
+      networks: ['127.0.0.0/8'],
+      extensionRange: { first: 100, last: 199 },
+      registrar: { host: 'pbx.example.net' },
+    });
+    expect(site.status).toBe(201);
+    const mac = '805ec0aabb01';
+    expect((await call('POST', '/devices', { mac, model: 'yealink/t54w', siteId: site.body.id, standalone: true })).status).toBe(201);
+    const issued = await call('POST', `/devices/${mac}/agent-token`, {});
+    const deviceToken = String(issued.body.token);
+    const report = { id: 'r1', at: '2026-01-01T10:00:00Z', sip: { registered: true } };
+    expect((await call('POST', '/agent/reports', report, deviceToken)).status).toBe(202);
+    expect((await call('POST', '/agent/reports', report, 'not-a-device-token-0000000000')).status).toBe(401);
+    await server.app.close();
+
+    const entries = server.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const reports = entries.filter((entry) => JSON.stringify(entry).includes('/agent/reports') || entry.msg === 'agent report');
+    expect(reports.map((entry) => [entry.msg, entry.status, entry.mac])).toEqual([
+      ['agent report', 202, mac],
+      ['agent report', 401, null],
+    ]);
+    expect(server.lines.join('\n')).not.toContain(deviceToken);
+  });
+});

@@ -131,7 +131,12 @@ export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
   app.post(
     '/agent/reports',
     {
-      config: { auth: 'device' },
+      // One line per report (a fleet heartbeats every minute), written with the status sent.
+      config: { auth: 'device', ownRequestLog: true },
+      onResponse: async (request, reply) => {
+        const line = { mac: request.device?.mac ?? null, status: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 };
+        request.log.info(line, 'agent report');
+      },
       bodyLimit: REPORT_BODY_LIMIT,
       schema: { tags, body: AgentReportBody, response: { 202: ReportAccepted, ...errors(400, 401, 403, 413, 415) } },
     },
