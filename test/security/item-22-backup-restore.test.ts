@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Config } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { serve, type RunningServer } from '../../server/main.ts';
 import { createBackup, readBackupHeader, restoreBackup } from '../../server/backup/backup-service.ts';
 import { contentDigest } from '../integration/helpers/fixtures.ts';
 import { runBin } from '../setup/cli-process.ts';
 import { servedConfig } from '../integration/helpers/test-config.ts';
+import { adminApi, type AdminAnswer } from '../integration/helpers/admin-api.ts';
 
 /** E911-SECURITY §2.5 item 22: backup then restore keeps secrets sealed, keeps N backups, can reset admin access. */
 
@@ -22,12 +22,8 @@ let dir: string;
 let dataDir: string;
 let server: RunningServer | null;
 
-function configFor(data: string): Config {
-  return servedConfig(data, ADMIN);
-}
-
 async function start(data = dataDir): Promise<RunningServer> {
-  server = await serve(configFor(data), { print: () => {}, logger: createLogger({ level: 'silent' }) });
+  server = await serve(servedConfig(data, ADMIN), { print: () => {}, logger: createLogger({ level: 'silent' }) });
   return server;
 }
 
@@ -36,13 +32,9 @@ async function stop(): Promise<void> {
   server = null;
 }
 
-async function api(method: string, path: string, body?: unknown, token = ADMIN) {
-  const res = await fetch(new URL(`api/v1${path}`, server?.httpUrl), {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+function api(method: string, path: string, body?: unknown, token = ADMIN): Promise<AdminAnswer> {
+  if (server === null) throw new Error('no server running');
+  return adminApi(server.httpUrl, token, method, path, body);
 }
 
 /** Rows in most tables: sites, users, extensions, devices, credentials, served files, profiles, numbers, tokens, switches, audit. */
@@ -179,7 +171,7 @@ describe('backup and restore (item 22)', () => {
     const restored = await restoreBackup({ dataDir: moved, file: backup.file, resetAdmin: true });
     expect(restored.revokedTokens).toBe(2);
     let printed = '';
-    server = await serve({ ...configFor(moved), adminToken: undefined }, {
+    server = await serve(servedConfig(moved, ADMIN, { adminToken: undefined }), {
       print: (line) => (printed += line),
       logger: createLogger({ level: 'silent' }),
     });
