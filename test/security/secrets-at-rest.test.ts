@@ -7,6 +7,7 @@ import { openDatabase } from '../../server/store/database.ts';
 import { fileSecretBox, keyIdsInUse, loadOrCreateKeyFile, rotateKey, secretBoxOf } from '../../server/store/secret-box.ts';
 import { seed, startPhoneServer, type PhoneServer } from '../integration/helpers/phone-server.ts';
 import { runBin } from '../setup/cli-process.ts';
+import { everyStoredValue } from './helpers/stored-values.ts';
 
 const MAC = '44dbd2010203';
 const UA = 'Yealink SIP-T54W 96.86.0.70 44:db:d2:01:02:03';
@@ -34,19 +35,6 @@ async function secretsInUse(): Promise<string[]> {
   expect(sip.status).toBe(200);
   expect(httpPassword).toMatch(/^\S{16,}$/);
   return [httpPassword as string, sip.body.secret as string];
-}
-
-/** Every text and blob value of every table, read with plain better-sqlite3 (no key). */
-function everyStoredValue(file: string): string[] {
-  const db = new BetterSqlite3(file, { readonly: true });
-  try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-    return tables.flatMap((t) =>
-      (db.prepare(`SELECT * FROM "${t}"`).raw().all() as unknown[][]).flat().map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v))),
-    );
-  } finally {
-    db.close();
-  }
 }
 
 describe('secrets at rest', () => {

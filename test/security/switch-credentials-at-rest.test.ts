@@ -1,7 +1,6 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSnmpWalker } from '../../server/location/snmp-walker.ts';
 import { openDatabase } from '../../server/store/database.ts';
@@ -10,6 +9,7 @@ import { sqliteSwitches } from '../../server/store/switch-repo.ts';
 import { startSimulatedSwitch, type SimulatedSwitch } from '../helpers/snmp-switch-agent.ts';
 import { walkOf } from '../helpers/synthetic-switch.ts';
 import { startLocationServer, type LocationServer } from '../integration/helpers/location-server.ts';
+import { everyStoredValue } from './helpers/stored-values.ts';
 
 /** Switch SNMP credentials are secrets at rest like SIP secrets (E911-SECURITY §2.5, issue P12). */
 
@@ -44,19 +44,6 @@ async function twoSwitches(): Promise<{ v2: string; v3: string }> {
     snmp: { version: '3', user: V3.name, authKey: V3.authKey, privKey: V3.privKey },
   }, 201);
   return { v2: v2.id, v3: v3.id };
-}
-
-/** Every text and blob value of every table, read with plain better-sqlite3 (no key). */
-function everyStoredValue(file: string): string[] {
-  const db = new BetterSqlite3(file, { readonly: true });
-  try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-    return tables.flatMap((t) =>
-      (db.prepare(`SELECT * FROM "${t}"`).raw().all() as unknown[][]).flat().map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v))),
-    );
-  } finally {
-    db.close();
-  }
 }
 
 beforeEach(async () => {
