@@ -10,7 +10,7 @@ import { round, summarize } from './stats.ts';
  *   every device is fetched a first time). The median RSS of the last third of the samples after
  *   the warm-up may exceed the median of the first third by at most `rssTolerance`. Medians over
  *   thirds, because RSS is a saw: V8 lets garbage pile up and drops it in full collections (the
- *   first came after 125 s and 185 s in the runs of 2026-11-24, RSS −55 to −70 MiB, later teeth
+ *   first came 90 s to 190 s into the runs of 2026-11-24, RSS −50 to −75 MiB, later teeth
  *   ~35 MiB), wider than the 10 % tolerance; a few samples at either end would judge where the run
  *   stopped on a tooth, a third of the run judges the level. A fall is no leak and passes.
  * - **p99 stable**: per kind, the p99 of the last `pool` windows (up to 12, two minutes) pooled may
