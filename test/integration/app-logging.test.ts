@@ -9,6 +9,7 @@ import { readCatalog } from '../../server/io/read-catalog.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createServices } from '../../server/services/index.ts';
 import { openDatabase, type Database } from '../../server/store/database.ts';
+import { adminApi } from './helpers/admin-api.ts';
 import { testConfig } from './helpers/test-config.ts';
 
 let cleanup: Array<() => Promise<void> | void> = [];
@@ -71,14 +72,8 @@ describe('request logs', () => {
 describe('agent report logs', () => {
   it('write one line per report with the status sent, and never the device token', async () => {
     const server = await loggedServer();
-    const call = async (method: string, path: string, body: unknown, token = server.token) => {
-      const res = await fetch(`${server.base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    };
+    const root = server.base.replace(/api\/v1$/, '');
+    const call = (method: string, path: string, body: unknown, token = server.token) => adminApi(root, token, method, path, body);
     const site = await call('POST', '/sites', {
       name: 'HQ',
       timezone: 'UTC',
