@@ -81,6 +81,13 @@ export function sqliteDevices(db: Database): DeviceRepository {
     return row && toDevice(row);
   };
   const many = (sql: string, ...v: unknown[]): Device[] => (prepare(db, sql).all(...v) as Row[]).map(toDevice);
+  /** Moves the config revision of the devices whose `column` is one of `ids`; returns how many. */
+  const bumpWhere = (column: 'id' | 'profile_id', ids: readonly string[], at: string): number =>
+    prepare(
+      db,
+      `UPDATE devices SET config_revision = config_revision + 1, updated_at = ?
+       WHERE ${column} IN (SELECT value FROM json_each(?))`,
+    ).run(at, JSON.stringify(ids)).changes;
   return {
     insert: (d) => void insert.run(params(d)),
     get: (id) => one('SELECT * FROM devices WHERE id = ?', id),
@@ -113,17 +120,7 @@ export function sqliteDevices(db: Database): DeviceRepository {
         { v: n },
       ),
     usingProfile: (id) => prepare(db, 'SELECT count(*) FROM devices WHERE profile_id = ?').pluck().get(id) as number,
-    bumpConfigRevision: (ids, at) =>
-      prepare(
-        db,
-        `UPDATE devices SET config_revision = config_revision + 1, updated_at = ?
-         WHERE profile_id IN (SELECT value FROM json_each(?))`,
-      ).run(at, JSON.stringify(ids)).changes,
-    bumpConfigRevisionOf: (ids, at) =>
-      prepare(
-        db,
-        `UPDATE devices SET config_revision = config_revision + 1, updated_at = ?
-         WHERE id IN (SELECT value FROM json_each(?))`,
-      ).run(at, JSON.stringify(ids)).changes,
+    bumpConfigRevision: (ids, at) => bumpWhere('profile_id', ids, at),
+    bumpConfigRevisionOf: (ids, at) => bumpWhere('id', ids, at),
   };
 }
