@@ -206,6 +206,14 @@ describe('phone files over HTTP', () => {
     expect(server.logs.some((l) => l.msg === 'request completed')).toBe(true);
   });
 
+  it('still logs a phone request the name check refuses before the pipeline', async () => {
+    const res = await get('bad%20name.cfg');
+    expect(res.status).toBe(400);
+    await server.app.close();
+    const line = server.logs.find((l) => l.msg === 'phone request refused');
+    expect(line).toMatchObject({ url: '/bad%20name.cfg', sent: 400 });
+  });
+
   it('lets a rotation of phone credentials refuse the old ones and reopen the claim window', async () => {
     await prestage();
     const old = await claimAndClose();
