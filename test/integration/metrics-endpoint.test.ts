@@ -1,10 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RawTftpClient } from './helpers/tftp-raw-client.ts';
 import { loopbackSite, startServedServer, type ServedServer } from './helpers/served-server.ts';
 
 /**
  * GET /metrics on the server as `serve()` wires it: real HTTP and TFTP phone fetches first, then a
- * scrape checked against the Prometheus text exposition format (0.0.4) line by line.
+ * scrape checked against the Prometheus text exposition format (0.0.4) line by line, and by
+ * Prometheus's own `promtool check metrics`.
  */
 const ADMIN_TOKEN = 'metrics-test-admin-token-0123456';
 const UA = 'Yealink SIP-T54W 96.86.0.70 44:db:d2:01:02:03';
@@ -144,6 +146,16 @@ describe('GET /metrics', () => {
     for (const code of new Set(codes)) {
       expect(get(`deskprov_alerts{code="${code}"}`)).toBe(codes.filter((c) => c === code).length);
     }
+  });
+
+  it('passes promtool check metrics (Prometheus itself, Debian prometheus package)', async () => {
+    const { status, text } = await scrape();
+    expect(status).toBe(200);
+    // promtool reads the exposition on stdin; lint problems (names, units, help) make it exit 1.
+    const child = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
+    expect(child.error).toBeUndefined();
+    expect(`${child.stdout}${child.stderr}`.trim()).toBe('');
+    expect(child.status).toBe(0);
   });
 
   it('counts a banned source as banned', async () => {
