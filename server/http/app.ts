@@ -7,7 +7,6 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
@@ -15,6 +14,7 @@ import type { Catalog } from '../provisioning/types.ts';
 import type { Services } from '../services/index.ts';
 import { lazySerializerFactory } from './lazy-serializers.ts';
 import { adminRoutes } from './routes/index.ts';
+import { securityHeaders } from './plugins/security-headers.ts';
 import { auth } from './plugins/auth.ts';
 import { errorHandler } from './plugins/error-handler.ts';
 import { health } from './plugins/health.ts';
@@ -70,7 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   await app.register(errorHandler);
-  await app.register(helmet, { global: true });
+  await app.register(securityHeaders);
   await app.register(auth, { tokens: services.tokens });
   await app.register(openapi, { version: deps.version ?? '0.0.0' });
   await app.register(health);

@@ -47,10 +47,17 @@ describe('health and documents', () => {
     expect(doc.components).toHaveProperty('securitySchemes.bearer');
   });
 
-  it('sends helmet security headers', async () => {
-    const res = await fetch(`${origin()}/healthz`);
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  it('sends helmet security headers on every answer, errors included', async () => {
+    for (const path of ['/healthz', '/api/v1/sites', '/no-such-route/x']) {
+      const res = await fetch(`${origin()}${path}`);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('x-frame-options'), path).toBe('SAMEORIGIN');
+      expect(res.headers.get('strict-transport-security'), path).toBe('max-age=31536000; includeSubDomains');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(res.headers.get('cross-origin-opener-policy'), path).toBe('same-origin');
+      expect(res.headers.get('content-security-policy'), path).toMatch(/^default-src 'self';.*object-src 'none'/);
+      expect(res.headers.get('x-powered-by'), path).toBeNull();
+    }
   });
 });
 
