@@ -27,6 +27,7 @@ import { createTokenService } from './token-service.ts';
 import { sendCheckSync } from '../discovery/check-sync-sender.ts';
 import { createCheckSyncPush, type CheckSyncPushOptions } from './check-sync-push.ts';
 import { createUserService } from './user-service.ts';
+import { writeGenerationOf } from '../store/write-generation.ts';
 
 export interface ServiceDeps {
   db: Database;
@@ -60,7 +61,7 @@ export function createServices(deps: ServiceDeps) {
   const e911Repo = sqliteE911(deps.db);
   const switchRepo = sqliteSwitches(deps.db);
   const evidence = createLocationEvidence(ctx, e911Repo, switchRepo, deps.location?.evidence);
-  const tokens = createTokenService(ctx);
+  const tokens = createTokenService(ctx, { generation: writeGenerationOf(deps.db).current });
   const phoneFetchProblems = createPhoneFetchProblems(ctx.now);
   const blastRadius = createBlastRadius(ctx);
   const switches = createSwitchService(ctx, switchRepo, evidence, deps.location?.walker ?? createSnmpWalker(), {

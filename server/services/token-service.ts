@@ -17,9 +17,27 @@ export interface TokenInput {
 /** Shortest DESKPROV_ADMIN_TOKEN accepted: anything shorter is guessable. */
 export const MIN_ENV_TOKEN_LENGTH = 16;
 
+export interface TokenServiceOptions {
+  /**
+   * The store's write generation (store/write-generation.ts): when given, the device an agent
+   * token names is remembered until it moves. Agent tokens live on the device row, so issuing,
+   * rotating or retiring one is a device write and moves it.
+   */
+  generation?: () => number;
+}
+
+/** Most agent tokens remembered at once; a flood of unknown tokens only clears the memo. */
+const MAX_REMEMBERED_DEVICE_TOKENS = 100_000;
+
 /** Admin API tokens (stored as SHA-256) and the first-start super-admin token. */
-export function createTokenService(ctx: ServiceContext) {
+export function createTokenService(ctx: ServiceContext, opts: TokenServiceOptions = {}) {
   const { store } = ctx;
+  const deviceTokens = new Map<string, DevicePrincipal | null>();
+  let deviceTokensAt = -1;
+  const deviceOfToken = (hash: string): DevicePrincipal | null => {
+    const device = store.devices.getByAgentTokenHash(hash);
+    return device === undefined ? null : { deviceId: device.id, mac: device.mac };
+  };
   const generate = (): string => `dpt_${ctx.random(32).toString('base64url')}`;
 
   function mustGet(id: string): ApiToken {
@@ -36,8 +54,20 @@ export function createTokenService(ctx: ServiceContext) {
 
     /** The device an agent token belongs to (POST /devices/{mac}/agent-token), or null. */
     verifyDevice(rawToken: string): DevicePrincipal | null {
-      const device = store.devices.getByAgentTokenHash(sha256(rawToken));
-      return device === undefined ? null : { deviceId: device.id, mac: device.mac };
+      const hash = sha256(rawToken);
+      if (opts.generation === undefined) return deviceOfToken(hash);
+      // Every agent report is checked: a fleet reporting at once would read the device per report.
+      const generation = opts.generation();
+      if (generation !== deviceTokensAt || deviceTokens.size >= MAX_REMEMBERED_DEVICE_TOKENS) {
+        deviceTokens.clear();
+        deviceTokensAt = generation;
+      }
+      let principal = deviceTokens.get(hash);
+      if (principal === undefined) {
+        principal = deviceOfToken(hash);
+        deviceTokens.set(hash, principal);
+      }
+      return principal;
     },
 
     /**

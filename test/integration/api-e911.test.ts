@@ -172,6 +172,18 @@ describe('agent reports and device status', () => {
     expect(contentDigest(api.db)).toBe(before);
   });
 
+  it('refuses an agent token at once once it is replaced, and once its device is removed', async () => {
+    const first = await device(MAC_A);
+    expect((await api.call('POST', '/agent/reports', report('t1', '2026-01-01T10:00:00Z', 'Gi1/0/1'), { token: first })).status).toBe(202);
+    const reissued = await api.call('POST', `/devices/${MAC_A}/agent-token`);
+    expect(reissued.status).toBe(200);
+    const second = reissued.body.token as string;
+    expect((await api.call('POST', '/agent/reports', report('t2', '2026-01-01T10:01:00Z', 'Gi1/0/1'), { token: first })).status).toBe(401);
+    expect((await api.call('POST', '/agent/reports', report('t3', '2026-01-01T10:02:00Z', 'Gi1/0/1'), { token: second })).status).toBe(202);
+    expect((await api.call('DELETE', `/devices/${MAC_A}`)).status).toBe(204);
+    expect((await api.call('POST', '/agent/reports', report('t4', '2026-01-01T10:03:00Z', 'Gi1/0/1'), { token: second })).status).toBe(401);
+  });
+
   it('keeps the newest state when an older report arrives late', async () => {
     const desk2 = await location('Desk 41-02', '+13125550100', {});
     await api.call('POST', '/network-map', { locationId: desk2.id, kind: 'switchPort', chassisId: '00:00:5e:00:53:01', portId: 'Gi1/0/1' });
