@@ -22,6 +22,7 @@ import type { DeviceE911State, E911Repository } from '../store/e911-repo.ts';
 import type { Page } from '../store/repositories.ts';
 import { createNetworkMapCache } from '../location/network-map-cache.ts';
 import { audit, checkSiteScope, listing, notFound, type ServiceContext, unknownReference } from './context.ts';
+import { memoizeReads } from './generation-memo.ts';
 import { createGroupCommit } from './group-commit.ts';
 
 /**
@@ -60,6 +61,11 @@ export interface E911Options {
   reportTaken?: (device: Device, report: AgentReport) => void;
   /** Alerts of things other than devices: switches whose last poll failed (services/switches.ts). */
   otherAlerts?: (filter: { siteId?: string }) => readonly SwitchAlerts[];
+  /**
+   * The store's write generation (store/write-generation.ts): when given, the device a report names
+   * is remembered until it moves, instead of read once per report.
+   */
+  generation?: () => number;
   /** Which piece of evidence placed the device, shown in its status (services/location-evidence.ts). */
   locatedBy?: (device: Device, state: DeviceE911State, resolution: Resolution) => LocatedBy | null;
 }
@@ -273,6 +279,8 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
     };
   }
 
+  const reportDevices = opts.generation === undefined ? store.devices : memoizeReads(store.devices, ['get'], opts.generation);
+
   /** The checks that need no database: a refused report never joins a batch. Returns its time. */
   function checkReport(principal: DevicePrincipal, report: AgentReport): number {
     if (report.mac !== undefined && parseMac(report.mac, 'mac') !== principal.mac) {
@@ -289,7 +297,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
    * of resolved location is audited.
    */
   function applyReport(principal: DevicePrincipal, report: AgentReport, at: number, entries: NetworkMapEntry[]) {
-    const device = store.devices.get(principal.deviceId) ?? notFound('device', principal.mac);
+    const device = reportDevices.get(principal.deviceId) ?? notFound('device', principal.mac);
     const receivedAt = ctx.now().toISOString();
     if (!repo.recordReportId(device.id, report.id, receivedAt)) return { duplicate: true, device };
     const before = stateOf(device.id);

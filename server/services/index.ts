@@ -73,6 +73,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const e911 = createE911Service(ctx, e911Repo, {
     ...deps.e911,
+    generation: writeGenerationOf(deps.db).current,
     networkEvidence: evidence.networkFor,
     extraAlerts: (device, state, entries) => [...evidence.alertsFor(device, state, entries), ...emergencyNotify.alertsFor(device)],
     locatedBy: evidence.locatedByFor,
