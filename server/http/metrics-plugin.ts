@@ -4,6 +4,7 @@ import { identify } from '../provisioning/identify.ts';
 import type { Catalog } from '../provisioning/types.ts';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import type { AppPlugin } from './app.ts';
+import { phoneResultOf } from './phone-routes.ts';
 
 /**
  * `GET /metrics` in the Prometheus text format, for any API token of role installer or above
@@ -30,7 +31,9 @@ export function metricsPlugin(metrics: ServerMetrics): AppPlugin {
     const route = request.routeOptions.url;
     if (route === PHONE_ROUTE && (request.method === 'GET' || request.method === 'HEAD')) {
       const transport = request.protocol === 'https' ? 'https' : 'http';
-      metrics.observePhone(vendorOf(catalog, request), transport, reply.statusCode, reply.elapsedTime / 1000);
+      // The pipeline already identified most requests; only those it refused earlier are identified here.
+      const vendor = phoneResultOf(request)?.vendor ?? vendorOf(catalog, request);
+      metrics.observePhone(vendor, transport, reply.statusCode, reply.elapsedTime / 1000);
     } else if (route === AGENT_REPORTS_ROUTE && request.method === 'POST') {
       metrics.observeAgentReport(reply.statusCode);
     }

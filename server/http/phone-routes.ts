@@ -49,6 +49,11 @@ function log(request: FastifyRequest, reply: FastifyReply, result: PhoneResult):
 
 /** The pipeline's answer, kept on the request until its log line is written. */
 const answers = new WeakMap<FastifyRequest, PhoneResult>();
+
+/** The pipeline's answer to a phone-file request, once it has one (the metrics hook reads its vendor). */
+export function phoneResultOf(request: FastifyRequest): PhoneResult | undefined {
+  return answers.get(request);
+}
 const phoneRouteOptions = {
   config: { auth: 'none' as const, ownRequestLog: true },
   onResponse: async (request: FastifyRequest, reply: FastifyReply) => {

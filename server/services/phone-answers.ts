@@ -48,6 +48,8 @@ export interface PhoneResult {
   contentType: string;
   etag?: string;
   logEvent: PhoneLogEvent;
+  /** The vendor the request was identified as, when the pipeline got that far (metrics label). */
+  vendor?: string;
   /** Set when this request banned its source: log it once, in the line fail2ban matches. */
   ban?: { ip: string; misses: number };
 }

@@ -453,8 +453,8 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     if (ident === null) {
       return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404, { reason: 'no model asks for this name' }));
     }
-    if (ident.mac === undefined) return sharedFile(req, ident);
-    return deviceFile(req, { ...ident, mac: ident.mac });
+    const result = ident.mac === undefined ? sharedFile(req, ident) : deviceFile(req, { ...ident, mac: ident.mac });
+    return { ...result, vendor: ident.vendor };
   }
 
   /**
