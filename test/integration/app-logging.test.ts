@@ -10,6 +10,7 @@ import { createLogger } from '../../server/logger.ts';
 import { createServices } from '../../server/services/index.ts';
 import { openDatabase, type Database } from '../../server/store/database.ts';
 import { adminApi } from './helpers/admin-api.ts';
+import { LOOPBACK_SITE } from './helpers/served-server.ts';
 import { testConfig } from './helpers/test-config.ts';
 
 let cleanup: Array<() => Promise<void> | void> = [];
@@ -74,13 +75,7 @@ describe('agent report logs', () => {
     const server = await loggedServer();
     const root = server.base.replace(/api\/v1$/, '');
     const call = (method: string, path: string, body: unknown, token = server.token) => adminApi(root, token, method, path, body);
-    const site = await call('POST', '/sites', {
-      name: 'HQ',
-      timezone: 'UTC',
-      networks: ['127.0.0.0/8'],
-      extensionRange: { first: 100, last: 199 },
-      registrar: { host: 'pbx.example.net' },
-    });
+    const site = await call('POST', '/sites', LOOPBACK_SITE);
     expect(site.status).toBe(201);
     const mac = '805ec0aabb01';
     expect((await call('POST', '/devices', { mac, model: 'yealink/t54w', siteId: site.body.id, standalone: true })).status).toBe(201);

@@ -39,14 +39,17 @@ export async function startServedServer(adminToken: string): Promise<ServedServe
 }
 
 /** A site whose networks are the loopback addresses, so test requests count as phones on the LAN. */
+export const LOOPBACK_SITE = {
+  name: 'HQ',
+  timezone: 'Europe/Berlin',
+  networks: ['127.0.0.0/8', '::1/128'],
+  extensionRange: { first: 1000, last: 1999 },
+  registrar: { host: 'pbx.example.com' },
+};
+
+/** Creates {@link LOOPBACK_SITE} on a served server; its id. */
 export async function loopbackSite(served: ServedServer): Promise<string> {
-  const site = await served.api('POST', '/sites', {
-    name: 'HQ',
-    timezone: 'Europe/Berlin',
-    networks: ['127.0.0.0/8', '::1/128'],
-    extensionRange: { first: 1000, last: 1999 },
-    registrar: { host: 'pbx.example.com' },
-  });
+  const site = await served.api('POST', '/sites', LOOPBACK_SITE);
   if (site.status !== 201) throw new Error(`site: ${JSON.stringify(site.body)}`);
   return site.body.id as string;
 }
