@@ -138,6 +138,17 @@ export interface PhoneFilesDeps {
 /** What Poly phones upload (VENDORS.md §2 and rule 4): logs, local settings, call lists, contacts. */
 export const UPLOAD_NAME = /^([0-9a-fA-F]{12})-(phone\.cfg|web\.cfg|app\.log|boot\.log|calls\.xml|directory\.xml)$/;
 
+/** A file's resolved settings, directory and the revision they hash to. */
+interface ResolvedInputs {
+  settings: CanonicalSettings;
+  directory: DirectoryEntry[] | undefined;
+  revision: string;
+  referenceYear: number;
+}
+
+/** Most resolved inputs kept at once (about two files per device of a 50,000-phone site). */
+const MAX_RESOLVED_INPUTS = 100_000;
+
 /** The device, its site and everything its lines need, read in one go. */
 interface DeviceContext {
   device: Device;
@@ -256,18 +267,16 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     };
   }
 
-  /** Renders (or takes from the cache) one file; the cache key is the content-addressed revision. */
-  function render(
-    cacheKey: string,
+  /** The content-addressed revision of one file's inputs (provisioning/input-revision.ts). */
+  function revisionOf(
     model: ModelProfile,
-    file: ModelFile,
     fileName: string,
     mac: string | undefined,
     settings: CanonicalSettings,
     directory: DirectoryEntry[] | undefined,
-  ): { file: CachedFile; revision: string } {
-    const referenceYear = new Date(now()).getUTCFullYear();
-    const revision = inputRevision({
+    referenceYear: number,
+  ): string {
+    return inputRevision({
       catalogRevision: catalog.revision,
       rendererVersion: `${options.rendererVersion}/${referenceYear}`,
       modelId: model.id,
@@ -276,6 +285,18 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       ...(mac === undefined ? {} : { mac }),
       ...(directory === undefined ? {} : { directory }),
     });
+  }
+
+  /** Renders (or takes from the cache) one file whose revision is known. */
+  function renderAt(
+    cacheKey: string,
+    model: ModelProfile,
+    file: ModelFile,
+    fileName: string,
+    mac: string | undefined,
+    inputs: ResolvedInputs,
+  ): { file: CachedFile; revision: string } {
+    const { settings, directory, revision, referenceYear } = inputs;
     const cached = cache.get(cacheKey, fileName, revision);
     if (cached !== undefined) return { file: cached, revision };
     const rendered = renderFile({
@@ -291,6 +312,26 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     return { file: out, revision };
   }
 
+  // Settings and their revision depend only on rows the fetch read (remembered per write
+  // generation) and on the key's other parts, so they are resolved and hashed once per generation
+  // instead of on every request. Without a generation (embedding, unit tests) nothing is kept.
+  const resolvedInputs = new Map<string, ResolvedInputs>();
+  let resolvedAt = -1;
+  function resolvedOnce(key: string, resolve: () => ResolvedInputs): ResolvedInputs {
+    if (deps.generation === undefined) return resolve();
+    const generation = deps.generation();
+    if (generation !== resolvedAt || resolvedInputs.size >= MAX_RESOLVED_INPUTS) {
+      resolvedInputs.clear();
+      resolvedAt = generation;
+    }
+    let inputs = resolvedInputs.get(key);
+    if (inputs === undefined) {
+      inputs = resolve();
+      resolvedInputs.set(key, inputs);
+    }
+    return inputs;
+  }
+
   /** A shared file (no MAC): no device, no secrets; the site is the one whose network the phone is on. */
   function sharedFile(req: PhoneRequest, ident: Identification): PhoneResult {
     const all = sites();
@@ -299,18 +340,22 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     const model = ident.models[0] ?? ident.candidates?.[0]?.model;
     if (model === undefined) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404));
     const publicUrl = deps.publicUrl();
-    const settings = resolveSettings({
-      model,
-      site: site ?? { timezone: 'UTC', registrar: { host: new URL(publicUrl).hostname } },
-      profileChain: [],
-      lines: { kind: 'none' },
-      publicUrl,
+    const referenceYear = new Date(now()).getUTCFullYear();
+    const inputs = resolvedOnce(`shared\0${site?.id ?? '-'}\0${model.id}\0${ident.canonicalName}\0${publicUrl}\0${referenceYear}`, () => {
+      const settings = resolveSettings({
+        model,
+        site: site ?? { timezone: 'UTC', registrar: { host: new URL(publicUrl).hostname } },
+        profileChain: [],
+        lines: { kind: 'none' },
+        publicUrl,
+      });
+      const directory = ident.file.kind === 'directory' ? directoryOf(site?.id ?? null) : undefined;
+      return { settings, directory, referenceYear, revision: revisionOf(model, ident.canonicalName, undefined, settings, directory, referenceYear) };
     });
-    const directory = ident.file.kind === 'directory' ? directoryOf(site?.id ?? null) : undefined;
     // Per model: a shared name (y000000000000.boot, directories) renders differently per model, and
     // one slot per name would make the models of a mixed building evict each other on every fetch.
     const key = `shared:${site?.id ?? '-'}:${model.id}`;
-    const { file, revision } = render(key, model, ident.file, ident.canonicalName, undefined, settings, directory);
+    const { file, revision } = renderAt(key, model, ident.file, ident.canonicalName, undefined, inputs);
     return served(req, file, revision, { model: model.id, via: 'shared' });
   }
 
@@ -375,25 +420,44 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       if (encryptWith === undefined || withhold) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404, { ...logged, reason: 'no key file' }));
       return served(req, encryption.keyFile(device, encryptWith), 'key', logged);
     }
-    const full = withFirmware(
-      resolveSettings({
-        model,
-        mac: device.mac,
-        site: context.site,
-        profileChain: context.profileChain,
-        lines: context.lines,
-        publicUrl: deps.publicUrl(),
-        configRevision: device.configRevision,
-        // The event key derives from the credentials, so a file without them has no key either.
-        ...(credentials === undefined ? {} : { credentials, eventKey: eventKeyFor(device.mac, credentials.password) }),
-      }),
-      deps.firmwareFor?.(device, model, firmware),
-    );
-    const settings = withhold ? withholdSecrets(full) : full;
-    const directory = file.kind === 'directory' ? directoryOf(context.site.id) : undefined;
-    let rendered: ReturnType<typeof render>;
+    const publicUrl = deps.publicUrl();
+    const referenceYear = new Date(now()).getUTCFullYear();
+    const override = deps.firmwareFor?.(device, model, firmware);
+    // The device's rows and credentials are fixed within a write generation; what else goes in is in the key.
+    const key = [
+      'device',
+      device.id,
+      model.id,
+      canonicalName,
+      withhold ? 'withheld' : 'full',
+      credentials === undefined ? 'no-credentials' : 'credentials',
+      override === undefined ? 'profile-firmware' : JSON.stringify(override),
+      publicUrl,
+      referenceYear,
+    ].join('\0');
+    const inputs = resolvedOnce(key, () => {
+      const full = withFirmware(
+        resolveSettings({
+          model,
+          mac: device.mac,
+          site: context.site,
+          profileChain: context.profileChain,
+          lines: context.lines,
+          publicUrl,
+          configRevision: device.configRevision,
+          // The event key derives from the credentials, so a file without them has no key either.
+          ...(credentials === undefined ? {} : { credentials, eventKey: eventKeyFor(device.mac, credentials.password) }),
+        }),
+        override,
+      );
+      const settings = withhold ? withholdSecrets(full) : full;
+      const directory = file.kind === 'directory' ? directoryOf(context.site.id) : undefined;
+      return { settings, directory, referenceYear, revision: revisionOf(model, canonicalName, device.mac, settings, directory, referenceYear) };
+    });
+    const { settings, directory } = inputs;
+    let rendered: ReturnType<typeof renderAt>;
     try {
-      rendered = render(device.id, model, file, canonicalName, device.mac, settings, directory);
+      rendered = renderAt(device.id, model, file, canonicalName, device.mac, inputs);
     } catch (err) {
       // Render errors name the key, never the value (templates/README.md), so the message is safe to show.
       deps.fetchProblems?.renderFailed(device.mac, canonicalName, isAppError(err) ? (err as Error).message : 'internal error');
