@@ -17,12 +17,13 @@ import { assertNoConflict, normaliseNetworkMapEntry, type NetworkMapEntry, type 
 import type { NetworkMapRow } from '../domain/network-map-csv.ts';
 import { devicePidf, locationPidf, methodFor } from '../domain/pidf-lo.ts';
 import type { DevicePrincipal, Principal } from '../domain/roles.ts';
-import { appError, isAppError, type DeskprovError } from '../errors.ts';
+import { appError } from '../errors.ts';
 import type { DeviceE911State, E911Repository } from '../store/e911-repo.ts';
 import type { Page } from '../store/repositories.ts';
 import { createNetworkMapCache } from '../location/network-map-cache.ts';
 import { audit, checkSiteScope, listing, notFound, type ServiceContext, unknownReference } from './context.ts';
 import { memoizeReads } from './generation-memo.ts';
+import { importAllOrNothing } from './all-or-nothing-import.ts';
 import { createGroupCommit } from './group-commit.ts';
 
 /**
@@ -442,34 +443,22 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
      * it; any bad row rolls everything back and IMPORT_REJECTED lists each bad row with its line.
      */
     importMap(actor: Principal, rows: readonly NetworkMapRow[]): { imported: number } {
-      const errors: Array<{ line: number; code: string; message: string; field?: string }> = [];
-      const rejected = new Error('rejected');
-      try {
-        return store.transaction(() => {
-          for (const { line, ...input } of rows) {
-            try {
-              const normalised = normaliseNetworkMapEntry(input);
-              const loc = repo.getLocation(normalised.locationId) ?? unknownReference('locationId', 'location', normalised.locationId);
-              checkSiteScope(actor, loc.siteId);
-              assertNoConflict(normalised, repo.allMapEntries());
-              repo.insertMapEntry({ id: ctx.newId(), ...normalised }, ctx.now().toISOString());
-            } catch (err) {
-              if (!isAppError(err)) throw err;
-              const e = err as DeskprovError;
-              errors.push({ line, code: e.code, message: e.message, ...(e.field === undefined ? {} : { field: e.field }) });
-            }
-          }
-          if (errors.length > 0) throw rejected;
+      return importAllOrNothing(
+        store,
+        rows,
+        ({ line: _line, ...input }) => {
+          const normalised = normaliseNetworkMapEntry(input);
+          const loc = repo.getLocation(normalised.locationId) ?? unknownReference('locationId', 'location', normalised.locationId);
+          checkSiteScope(actor, loc.siteId);
+          assertNoConflict(normalised, repo.allMapEntries());
+          repo.insertMapEntry({ id: ctx.newId(), ...normalised }, ctx.now().toISOString());
+        },
+        () => {
           audit(ctx, actor, 'network-map.import', { type: 'network-map', id: ctx.newId() }, null, { imported: rows.length });
           reResolveAll(actor);
           return { imported: rows.length };
-        });
-      } catch (err) {
-        if (err !== rejected) throw err;
-        throw appError('IMPORT_REJECTED', `${errors.length} of ${rows.length} rows are invalid; nothing was imported`, {
-          details: { errors },
-        });
-      }
+        },
+      );
     },
 
     listMap: (filter: { locationId?: string }, page: Page) => listing(page, repo.listMapEntries(filter, page)),

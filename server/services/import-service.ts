@@ -1,5 +1,6 @@
-import { type DeskprovError, appError, isAppError } from '../errors.ts';
+import { appError } from '../errors.ts';
 import type { Principal, Role } from '../domain/roles.ts';
+import { importAllOrNothing } from './all-or-nothing-import.ts';
 import { audit, type ServiceContext } from './context.ts';
 import type { DeviceService } from './device-service.ts';
 import type { UserService } from './user-service.ts';
@@ -32,18 +33,6 @@ export interface ImportDeviceRow {
 
 export type ImportRow = ImportUserRow | ImportDeviceRow;
 
-export interface RowError {
-  line: number;
-  code: string;
-  field?: string;
-  message: string;
-  /** As the error would carry alone, e.g. `closeMatches` for an unknown model. */
-  details?: Record<string, unknown>;
-}
-
-/** Thrown inside the transaction to roll the whole import back. */
-class Rejected extends Error {}
-
 /** All-or-nothing import of user and device rows (one CSV file). */
 export function createImportService(ctx: ServiceContext, users: UserService, devices: DeviceService) {
   const { store } = ctx;
@@ -75,38 +64,14 @@ export function createImportService(ctx: ServiceContext, users: UserService, dev
      * and the error lists each bad row with its line: all or nothing.
      */
     run(actor: Principal, rows: ImportRow[]): { users: number; devices: number } {
-      const errors: RowError[] = [];
-      try {
-        return store.transaction(() => {
-          for (const row of rows) {
-            try {
-              store.transaction(() => applyRow(actor, row));
-            } catch (err) {
-              if (!isAppError(err)) throw err;
-              const e = err as DeskprovError;
-              errors.push({
-                line: row.line,
-                code: e.code,
-                message: e.message,
-                ...(e.field === undefined ? {} : { field: e.field }),
-                ...(e.details === undefined ? {} : { details: e.details }),
-              });
-            }
-          }
-          if (errors.length > 0) throw new Rejected();
-          const counts = {
-            users: rows.filter((r) => r.kind === 'user').length,
-            devices: rows.filter((r) => r.kind === 'device').length,
-          };
-          audit(ctx, actor, 'import.apply', { type: 'import', id: ctx.newId() }, null, counts);
-          return counts;
-        });
-      } catch (err) {
-        if (!(err instanceof Rejected)) throw err;
-        throw appError('IMPORT_REJECTED', `${errors.length} of ${rows.length} rows are invalid; nothing was imported`, {
-          details: { errors },
-        });
-      }
+      return importAllOrNothing(store, rows, (row) => applyRow(actor, row), () => {
+        const counts = {
+          users: rows.filter((r) => r.kind === 'user').length,
+          devices: rows.filter((r) => r.kind === 'device').length,
+        };
+        audit(ctx, actor, 'import.apply', { type: 'import', id: ctx.newId() }, null, counts);
+        return counts;
+      });
     },
   };
 }

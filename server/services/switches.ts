@@ -12,9 +12,10 @@ import {
 import { switchAlerts, type SwitchAlertCode, type SwitchAlerts } from '../domain/switch-alerts.ts';
 import { locateMacs } from '../domain/switch-locate.ts';
 import type { SwitchCsvRow } from '../domain/switch-csv.ts';
-import { appError, isAppError, type DeskprovError } from '../errors.ts';
+import { appError } from '../errors.ts';
 import type { Page } from '../store/repositories.ts';
 import type { SwitchRepository, SwitchSighting } from '../store/switch-repo.ts';
+import { importAllOrNothing } from './all-or-nothing-import.ts';
 import { audit, checkSiteScope, listing, notFound, SYSTEM, type ServiceContext, unknownReference } from './context.ts';
 import type { LocationEvidence } from './location-evidence.ts';
 
@@ -245,32 +246,22 @@ export function createSwitchService(
      * IMPORT_REJECTED lists each bad row with its line (as the network map import does).
      */
     importSwitches(actor: Principal, rows: readonly SwitchCsvRow[]): { imported: number } {
-      const errors: Array<{ line: number; code: string; message: string; field?: string }> = [];
-      const rejected = new Error('rejected');
-      try {
-        return store.transaction(() => {
-          for (const { line, ...input } of rows) {
-            try {
-              const fields = validateSwitchInput(input);
-              checkSiteScope(actor, fields.siteId);
-              checkSite(fields.siteId);
-              checkUnique(fields, null);
-              const at = ctx.now().toISOString();
-              repo.insert({ id: ctx.newId(), ...fields, createdAt: at, updatedAt: at });
-            } catch (err) {
-              if (!isAppError(err)) throw err;
-              const e = err as DeskprovError;
-              errors.push({ line, code: e.code, message: e.message, ...(e.field === undefined ? {} : { field: e.field }) });
-            }
-          }
-          if (errors.length > 0) throw rejected;
+      return importAllOrNothing(
+        store,
+        rows,
+        ({ line: _line, ...input }) => {
+          const fields = validateSwitchInput(input);
+          checkSiteScope(actor, fields.siteId);
+          checkSite(fields.siteId);
+          checkUnique(fields, null);
+          const at = ctx.now().toISOString();
+          repo.insert({ id: ctx.newId(), ...fields, createdAt: at, updatedAt: at });
+        },
+        () => {
           audit(ctx, actor, 'switch.import', { type: 'switch', id: ctx.newId() }, null, { imported: rows.length });
           return { imported: rows.length };
-        });
-      } catch (err) {
-        if (err !== rejected) throw err;
-        throw appError('IMPORT_REJECTED', `${errors.length} of ${rows.length} rows are invalid; nothing was imported`, { details: { errors } });
-      }
+        },
+      );
     },
 
     get: (id: string): SwitchView => view(must(id)),
