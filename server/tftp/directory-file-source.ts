@@ -11,7 +11,7 @@ import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorCode } from '../errors.ts';
 import { checkFileName } from '../provisioning/file-name-guard.ts';
-import type { TftpFile, TftpFileSource } from './tftp-file-source.ts';
+import { fileHandleReader, type TftpFile, type TftpFileSource } from './tftp-file-source.ts';
 
 function errorOf(err: unknown): ErrorCode {
   const code = (err as NodeJS.ErrnoException).code;
@@ -46,17 +46,7 @@ export function createDirectoryFileSource(root: string): TftpFileSource {
         await handle.close();
         return { kind: 'error', code: 'NOT_FOUND' };
       }
-      const file = handle;
-      return {
-        kind: 'reader',
-        size: stat.size,
-        async read(offset, length) {
-          const buffer = Buffer.alloc(length);
-          const { bytesRead } = await file.read(buffer, 0, length, offset);
-          return buffer.subarray(0, bytesRead);
-        },
-        close: () => file.close(),
-      };
+      return fileHandleReader(handle, stat.size);
     },
   };
 }

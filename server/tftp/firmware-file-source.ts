@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { FirmwareStore } from '../io/firmware-store.ts';
-import type { TftpFile, TftpFileSource } from './tftp-file-source.ts';
+import { fileHandleReader, type TftpFile, type TftpFileSource } from './tftp-file-source.ts';
 
 /** `firmware/<vendor>/<file>`: the same path the HTTP firmware route serves. */
 const FIRMWARE_NAME = /^firmware\/([^/]+)\/([^/]+)$/;
@@ -19,17 +19,7 @@ export function withFirmware(inner: TftpFileSource, firmware: FirmwareStore, all
       if (!allowed(client.address)) return { kind: 'error', code: 'FORBIDDEN', silent: true };
       const found = await firmware.find(match[1] ?? '', match[2] ?? '');
       if (found === null) return { kind: 'error', code: 'NOT_FOUND' };
-      const handle = await open(found.path, 'r');
-      return {
-        kind: 'reader',
-        size: found.size,
-        async read(offset, length) {
-          const buffer = Buffer.alloc(length);
-          const { bytesRead } = await handle.read(buffer, 0, length, offset);
-          return buffer.subarray(0, bytesRead);
-        },
-        close: () => handle.close(),
-      };
+      return fileHandleReader(await open(found.path, 'r'), found.size);
     },
   };
 }

@@ -3,6 +3,7 @@
  * identifies the phone from the name, checks the site networks and renders); the directory source
  * serves a read-only folder. The server itself never touches the file system.
  */
+import type { FileHandle } from 'node:fs/promises';
 import type { ErrorCode } from '../errors.ts';
 
 export interface TftpClient {
@@ -36,3 +37,17 @@ export type TftpFile =
       /** True: send nothing at all (sources outside the site networks: no amplification). */
       silent?: boolean;
     };
+
+/** An open file as a TFTP reader of `size` bytes; the transfer closes the handle when it ends. */
+export function fileHandleReader(handle: FileHandle, size: number): TftpFile {
+  return {
+    kind: 'reader',
+    size,
+    async read(offset, length) {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    },
+    close: () => handle.close(),
+  };
+}
