@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../setup/server-process.ts';
+import { killIfRunning, startServerProcess, type ServerProcess } from '../setup/server-process.ts';
 import { adminRequest } from '../integration/helpers/admin-api.ts';
 
 /**
@@ -27,7 +27,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'deskprov-tftp-stop-'));
 });
 afterEach(async () => {
-  if (server !== undefined && server.child.exitCode === null && server.child.signalCode === null) await server.stop('SIGKILL');
+  await killIfRunning(server);
   server = undefined;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../setup/server-process.ts';
+import { killIfRunning, serverApi, startServerProcess, type ServerProcess } from '../setup/server-process.ts';
 
 const TOKEN = 'crash-test-admin-token-0123456789';
 const TOTAL = 400;
@@ -12,20 +12,14 @@ const KILL_AFTER = 150;
 let dir: string | undefined;
 let running: ServerProcess | undefined;
 afterEach(async () => {
-  if (running && running.child.exitCode === null && running.child.signalCode === null) await running.stop('SIGKILL');
+  await killIfRunning(running);
   running = undefined;
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
 
-function api(server: ServerProcess, method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${server.url}api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-}
+const api = (server: ServerProcess, method: string, path: string, body?: unknown): Promise<Response> =>
+  serverApi(server, TOKEN, method, path, body, 10_000);
 
 const macOf = (i: number) => `001565e0${i.toString(16).padStart(4, '0')}`;
 

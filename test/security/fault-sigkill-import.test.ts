@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../setup/server-process.ts';
+import { killIfRunning, serverApi, startServerProcess, type ServerProcess } from '../setup/server-process.ts';
 
 /**
  * P8 fault: SIGKILL during an import and edit burst → restart → no acknowledged write lost and
@@ -17,20 +17,14 @@ const KILL_AFTER_BATCHES = 6;
 let dir: string | undefined;
 let running: ServerProcess | undefined;
 afterEach(async () => {
-  if (running && running.child.exitCode === null && running.child.signalCode === null) await running.stop('SIGKILL');
+  await killIfRunning(running);
   running = undefined;
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
 
-function api(server: ServerProcess, method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${server.url}api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(20_000),
-  });
-}
+const api = (server: ServerProcess, method: string, path: string, body?: unknown): Promise<Response> =>
+  serverApi(server, TOKEN, method, path, body, 20_000);
 
 const macOf = (batch: number, i: number) => `001566${batch.toString(16).padStart(2, '0')}${i.toString(16).padStart(4, '0')}`;
 

@@ -54,3 +54,18 @@ export function startServerProcess(args: readonly string[], env: Record<string, 
     });
   });
 }
+
+/** SIGKILLs a server a test left running (one that failed before stopping it). */
+export async function killIfRunning(server: ServerProcess | undefined): Promise<void> {
+  if (server !== undefined && server.child.exitCode === null && server.child.signalCode === null) await server.stop('SIGKILL');
+}
+
+/** One admin API call on a server process, JSON body if given, abandoned after `timeoutMs`. */
+export function serverApi(server: ServerProcess, token: string, method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<Response> {
+  return fetch(`${server.url}api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
