@@ -1,19 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAC, startSecureServer, type SecureServer } from './helpers/secure-server.ts';
-import { replyOrSilence, tftpOver } from './helpers/tftp-over-pipeline.ts';
+import { describe, expect, it } from 'vitest';
+import { MAC } from './helpers/secure-server.ts';
+import { replyOrSilence, withSecureServerAndTftp } from './helpers/tftp-over-pipeline.ts';
 
 /** E911-SECURITY §2.5 item 13: TFTP RRQ for ../../etc/passwd, /etc/passwd, ..\..\, control characters → error. */
 
-let s: SecureServer;
-let tftp: Awaited<ReturnType<typeof tftpOver>>;
-beforeEach(async () => {
-  s = await startSecureServer({ ban: { maxMisses: 1_000 } });
-  tftp = await tftpOver(s.server);
-});
-afterEach(async () => {
-  await tftp.close();
-  await s.close();
-});
+const env = withSecureServerAndTftp({ ban: { maxMisses: 1_000 } });
 
 const HOSTILE = [
   '../../etc/passwd',
@@ -28,13 +19,13 @@ const HOSTILE = [
 
 describe('item 13: TFTP path validation', () => {
   it('answers every hostile name with an error (or nothing), never data', async () => {
-    await s.prestage();
+    await env.s.prestage();
     for (const filename of HOSTILE) {
-      tftp.client.send({ op: 'RRQ', filename, mode: 'octet', options: [] }, tftp.port);
-      const reply = await replyOrSilence(tftp.client);
+      env.tftp.client.send({ op: 'RRQ', filename, mode: 'octet', options: [] }, env.tftp.port);
+      const reply = await replyOrSilence(env.tftp.client);
       if (reply !== null) expect(reply.packet.op, filename).toBe('ERROR');
     }
     // The server still serves a legitimate name afterwards.
-    expect((await tftp.client.fetch(tftp.port, 'y000000000000.boot')).data.length).toBeGreaterThan(0);
+    expect((await env.tftp.client.fetch(env.tftp.port, 'y000000000000.boot')).data.length).toBeGreaterThan(0);
   });
 });
