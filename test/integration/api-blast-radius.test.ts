@@ -1,34 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seed, startPhoneServer, type PhoneServer } from './helpers/phone-server.ts';
+import { describe, expect, it } from 'vitest';
+import { withSeededPhoneServer } from './helpers/phone-server.ts';
 
 /**
  * Blast radius (P2 item 10): a profile or site edit reports, before saving (`?dryRun=true`) and in
  * the answer of the save, how many devices of which models get new bytes.
  */
 
-let server: PhoneServer;
-let ids: Awaited<ReturnType<typeof seed>>;
-
-beforeEach(async () => {
-  server = await startPhoneServer();
-  ids = await seed(server);
-});
-afterEach(async () => {
-  await server.close();
-});
+const env = withSeededPhoneServer();
 
 const YEALINK_UA = (mac: string) => `Yealink SIP-T54W 150.86.0.70 ${mac.match(/../g)?.join(':')}`;
 
 async function profile(name: string, settings: unknown, parentId?: string): Promise<string> {
-  const res = await server.api('POST', '/profiles', { name, settings, ...(parentId === undefined ? {} : { parentId }) });
+  const res = await env.server.api('POST', '/profiles', { name, settings, ...(parentId === undefined ? {} : { parentId }) });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
 
-async function device(mac: string, model: string, profileId?: string, siteId = ids.siteId): Promise<void> {
-  const res = await server.api('POST', '/devices', { mac, model, siteId, standalone: true, ...(profileId === undefined ? {} : { profileId }) });
+async function device(mac: string, model: string, profileId?: string, siteId = env.ids.siteId): Promise<void> {
+  const res = await env.server.api('POST', '/devices', { mac, model, siteId, standalone: true, ...(profileId === undefined ? {} : { profileId }) });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 
@@ -45,7 +36,7 @@ async function building(): Promise<{ office: string; lobby: string }> {
 function dbBytes(): Buffer[] {
   return ['deskprov.db', 'deskprov.db-wal'].map((name) => {
     try {
-      return readFileSync(join(server.dir, name));
+      return readFileSync(join(env.server.dir, name));
     } catch {
       return Buffer.alloc(0);
     }
@@ -55,9 +46,9 @@ function dbBytes(): Buffer[] {
 describe('profile edits report their blast radius', () => {
   it('a dry run counts the devices per model that get new bytes, and writes and audits nothing', async () => {
     const { office } = await building();
-    const auditBefore = (await server.api('GET', '/audit?limit=500')).body.items.length;
+    const auditBefore = (await env.server.api('GET', '/audit?limit=500')).body.items.length;
     const bytesBefore = dbBytes();
-    const res = await server.api('PATCH', `/profiles/${office}?dryRun=true`, { settings: { time: { ntp: 'ntp.new.example' } } }, { 'if-match': '"1"' });
+    const res = await env.server.api('PATCH', `/profiles/${office}?dryRun=true`, { settings: { time: { ntp: 'ntp.new.example' } } }, { 'if-match': '"1"' });
     expect(res.status).toBe(200);
     expect(res.body.affected).toEqual({ total: 4, byModel: { 'yealink/t54w': 3, 'poly/vvx450': 1 }, unrenderable: 0 });
     expect(res.body.dryRun).toBe(true);
@@ -66,18 +57,18 @@ describe('profile edits report their blast radius', () => {
     const after = dbBytes();
     expect(after[0]?.equals(bytesBefore[0] as Buffer)).toBe(true);
     expect(after[1]?.equals(bytesBefore[1] as Buffer)).toBe(true);
-    expect((await server.api('GET', '/audit?limit=500')).body.items.length).toBe(auditBefore);
-    const stored = await server.api('GET', `/profiles/${office}`);
+    expect((await env.server.api('GET', '/audit?limit=500')).body.items.length).toBe(auditBefore);
+    const stored = await env.server.api('GET', `/profiles/${office}`);
     expect(stored.body.settings.time.ntp).toBe('ntp.office.example');
     expect(stored.body.revision).toBe(1);
   });
 
   it('the save reports the same count, and exactly those phones then fetch new bytes', async () => {
     const { office } = await building();
-    const etagOf = async (mac: string) => (await fetch(`${server.root}${mac}.cfg`, { headers: { 'user-agent': YEALINK_UA(mac) } })).headers.get('etag');
+    const etagOf = async (mac: string) => (await fetch(`${env.server.root}${mac}.cfg`, { headers: { 'user-agent': YEALINK_UA(mac) } })).headers.get('etag');
     const officeBefore = await etagOf('44dbd2000001');
     const lobbyBefore = await etagOf('44dbd2000009');
-    const res = await server.api('PATCH', `/profiles/${office}`, { settings: { time: { ntp: 'ntp.new.example', timezone: 'Asia/Kolkata' } } }, { 'if-match': '"1"' });
+    const res = await env.server.api('PATCH', `/profiles/${office}`, { settings: { time: { ntp: 'ntp.new.example', timezone: 'Asia/Kolkata' } } }, { 'if-match': '"1"' });
     expect(res.status).toBe(200);
     expect(res.body.affected).toEqual({ total: 4, byModel: { 'yealink/t54w': 3, 'poly/vvx450': 1 }, unrenderable: 0 });
     expect(res.body.dryRun).toBeUndefined();
@@ -89,7 +80,7 @@ describe('profile edits report their blast radius', () => {
   it('an edit that changes no rendered byte affects no device', async () => {
     const { office } = await building();
     // Raw keys of a dialect none of these phones speak, and the same NTP server again.
-    const res = await server.api(
+    const res = await env.server.api(
       'PATCH',
       `/profiles/${office}?dryRun=true`,
       { settings: { time: { ntp: 'ntp.office.example' }, raw: { snom: { language: 'Deutsch' } } } },
@@ -105,18 +96,18 @@ describe('profile edits report their blast radius', () => {
     const pinned = await profile('Pinned', { network: { vlan: 99 } }, base);
     await device('44dbd2000001', 'yealink/t54w', child);
     await device('44dbd2000002', 'yealink/t54w', pinned);
-    const res = await server.api('PUT', `/profiles/${base}?dryRun=true`, { name: 'Base', settings: { network: { vlan: 20 } } }, { 'if-match': '"1"' });
+    const res = await env.server.api('PUT', `/profiles/${base}?dryRun=true`, { name: 'Base', settings: { network: { vlan: 20 } } }, { 'if-match': '"1"' });
     expect(res.status).toBe(200);
     expect(res.body.affected).toEqual({ total: 1, byModel: { 'yealink/t54w': 1 }, unrenderable: 0 });
   });
 
   it('a dry run refuses what a save refuses', async () => {
     const { office } = await building();
-    const noIfMatch = await server.api('PATCH', `/profiles/${office}?dryRun=true`, { settings: {} });
+    const noIfMatch = await env.server.api('PATCH', `/profiles/${office}?dryRun=true`, { settings: {} });
     expect(noIfMatch.status).toBe(428);
-    const stale = await server.api('PATCH', `/profiles/${office}?dryRun=true`, { settings: {} }, { 'if-match': '"7"' });
+    const stale = await env.server.api('PATCH', `/profiles/${office}?dryRun=true`, { settings: {} }, { 'if-match': '"7"' });
     expect(stale.status).toBe(412);
-    const unknownModel = await server.api(
+    const unknownModel = await env.server.api(
       'PATCH',
       `/profiles/${office}?dryRun=true`,
       { settings: { firmware: { 'yealink/t99': { version: '1', file: 'x.rom' } } } },
@@ -129,7 +120,7 @@ describe('profile edits report their blast radius', () => {
   it('counts devices whose new values cannot be rendered', async () => {
     const { office } = await building();
     // A Yealink key holding `=` would split the line where the phone reads it: the writer refuses it.
-    const res = await server.api(
+    const res = await env.server.api(
       'PATCH',
       `/profiles/${office}?dryRun=true`,
       { settings: { raw: { yealink: { 'bad=key': '1' } } } },
@@ -144,7 +135,7 @@ describe('profile edits report their blast radius', () => {
 describe('site edits report their blast radius', () => {
   it('a time-zone change affects every device of the site; a rename affects none', async () => {
     await building();
-    const other = await server.api('POST', '/sites', {
+    const other = await env.server.api('POST', '/sites', {
       name: 'Branch',
       timezone: 'Europe/Berlin',
       networks: ['10.9.0.0/16'],
@@ -154,13 +145,13 @@ describe('site edits report their blast radius', () => {
     expect(other.status).toBe(201);
     await device('44dbd2000042', 'yealink/t54w', undefined, other.body.id as string);
     const bytesBefore = dbBytes();
-    const tz = await server.api('PATCH', `/sites/${ids.siteId}?dryRun=true`, { timezone: 'America/New_York' });
+    const tz = await env.server.api('PATCH', `/sites/${env.ids.siteId}?dryRun=true`, { timezone: 'America/New_York' });
     expect(tz.status).toBe(200);
     expect(tz.body.affected).toEqual({ total: 5, byModel: { 'yealink/t54w': 4, 'poly/vvx450': 1 }, unrenderable: 0 });
     expect(tz.body.timezone).toBe('America/New_York');
     expect(dbBytes()[0]?.equals(bytesBefore[0] as Buffer)).toBe(true);
-    expect((await server.api('GET', `/sites/${ids.siteId}`)).body.timezone).toBe('Europe/Berlin');
-    const rename = await server.api('PATCH', `/sites/${ids.siteId}`, { name: 'Headquarters' });
+    expect((await env.server.api('GET', `/sites/${env.ids.siteId}`)).body.timezone).toBe('Europe/Berlin');
+    const rename = await env.server.api('PATCH', `/sites/${env.ids.siteId}`, { name: 'Headquarters' });
     expect(rename.status).toBe(200);
     expect(rename.body.affected).toEqual({ total: 0, byModel: {}, unrenderable: 0 });
     expect(rename.body.name).toBe('Headquarters');
@@ -168,15 +159,15 @@ describe('site edits report their blast radius', () => {
 
   it('a registrar change reaches the devices whose profile does not decide the registrar', async () => {
     await building();
-    const res = await server.api('PATCH', `/sites/${ids.siteId}`, { registrar: { host: 'pbx2.example.com' } });
+    const res = await env.server.api('PATCH', `/sites/${env.ids.siteId}`, { registrar: { host: 'pbx2.example.com' } });
     expect(res.status).toBe(200);
     expect(res.body.affected.total).toBe(5);
-    expect((await server.api('GET', `/sites/${ids.siteId}`)).body.registrar.host).toBe('pbx2.example.com');
+    expect((await env.server.api('GET', `/sites/${env.ids.siteId}`)).body.registrar.host).toBe('pbx2.example.com');
   });
 });
 
 it('the OpenAPI document shows dryRun and the affected counts on profile and site edits', async () => {
-  const doc = (await server.api('GET', '/openapi.json')).body;
+  const doc = (await env.server.api('GET', '/openapi.json')).body;
   for (const [path, method] of [['/api/v1/profiles/{id}', 'patch'], ['/api/v1/profiles/{id}', 'put'], ['/api/v1/sites/{id}', 'patch']] as const) {
     const op = doc.paths[path][method];
     expect(op.parameters.some((p: { name: string; in: string }) => p.name === 'dryRun' && p.in === 'query')).toBe(true);

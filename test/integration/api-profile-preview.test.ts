@@ -1,25 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seed, startPhoneServer, type PhoneServer } from './helpers/phone-server.ts';
+import { describe, expect, it } from 'vitest';
+import { withSeededPhoneServer } from './helpers/phone-server.ts';
 
 /** `POST /api/v1/profiles/preview`: a profile's files for a sample phone, before saving. */
 
-let server: PhoneServer;
-let ids: Awaited<ReturnType<typeof seed>>;
-
-beforeEach(async () => {
-  server = await startPhoneServer();
-  ids = await seed(server);
-});
-afterEach(async () => {
-  await server.close();
-});
+const env = withSeededPhoneServer();
 
 type Preview = { model: string; mac: string; files: Array<{ name: string; kind: string; perDevice: boolean; contentType: string; body: string }> };
 
 async function preview(body: Record<string, unknown>) {
-  return server.api<Preview & { error: { code: string; field?: string; message: string } }>('POST', '/profiles/preview', { siteId: ids.siteId, ...body });
+  return env.server.api<Preview & { error: { code: string; field?: string; message: string } }>('POST', '/profiles/preview', { siteId: env.ids.siteId, ...body });
 }
 
 describe('profile preview', () => {
@@ -36,7 +27,7 @@ describe('profile preview', () => {
     expect(device?.body).toContain('features.dnd.enable = 1');
     expect(device?.body).toContain('account.1.password = ********');
     expect(device?.body).toContain('static.auto_provision.server.password = ********');
-    expect(device?.body).toContain(`${server.root}`);
+    expect(device?.body).toContain(`${env.server.root}`);
     const common = res.body.files.find((f) => f.kind === 'common');
     expect(common?.perDevice).toBe(false);
     expect(common?.body).not.toContain('ntp.preview.example');
@@ -56,7 +47,7 @@ describe('profile preview', () => {
   });
 
   it('applies the parent’s settings first, as a saved child profile would', async () => {
-    const parent = await server.api('POST', '/profiles', { name: 'Parent', settings: { time: { ntp: 'ntp.parent.example' }, network: { vlan: 7 } } });
+    const parent = await env.server.api('POST', '/profiles', { name: 'Parent', settings: { time: { ntp: 'ntp.parent.example' }, network: { vlan: 7 } } });
     const res = await preview({ model: 'cisco/cp-8841-3pcc', parentId: parent.body.id, settings: { network: { vlan: 8 } } });
     expect(res.status).toBe(200);
     const device = res.body.files.find((f) => f.kind === 'device')?.body ?? '';
@@ -66,7 +57,7 @@ describe('profile preview', () => {
 
   it('refuses what a save refuses, with the same answer', async () => {
     for (const settings of [{ time: { ntp: 'bad\nkey' } }, { firmware: { 'yealink/t99': { version: '1', file: 'x.rom' } } }, { colour: 'red' }]) {
-      const saved = await server.api('POST', '/profiles', { name: 'Checked', settings });
+      const saved = await env.server.api('POST', '/profiles', { name: 'Checked', settings });
       expect(saved.status).toBeGreaterThanOrEqual(400);
       const previewed = await preview({ model: 'yealink/t54w', settings });
       expect(previewed.status).toBe(saved.status);
@@ -87,19 +78,19 @@ describe('profile preview', () => {
   });
 
   it('writes nothing and is for admins only', async () => {
-    const before = readFileSync(join(server.dir, 'deskprov.db'));
-    const wal = readFileSync(join(server.dir, 'deskprov.db-wal'));
+    const before = readFileSync(join(env.server.dir, 'deskprov.db'));
+    const wal = readFileSync(join(env.server.dir, 'deskprov.db-wal'));
     expect((await preview({ model: 'snom/d385', settings: { time: { ntp: 'x.example' } } })).status).toBe(200);
-    expect(readFileSync(join(server.dir, 'deskprov.db')).equals(before)).toBe(true);
-    expect(readFileSync(join(server.dir, 'deskprov.db-wal')).equals(wal)).toBe(true);
-    const token = await server.api('POST', '/tokens', { name: 'installer', role: 'installer', siteId: ids.siteId });
+    expect(readFileSync(join(env.server.dir, 'deskprov.db')).equals(before)).toBe(true);
+    expect(readFileSync(join(env.server.dir, 'deskprov.db-wal')).equals(wal)).toBe(true);
+    const token = await env.server.api('POST', '/tokens', { name: 'installer', role: 'installer', siteId: env.ids.siteId });
     expect(token.status).toBe(201);
-    const asInstaller = await server.api('POST', '/profiles/preview', { model: 'snom/d385', siteId: ids.siteId, settings: {} }, { authorization: `Bearer ${token.body.token}` });
+    const asInstaller = await env.server.api('POST', '/profiles/preview', { model: 'snom/d385', siteId: env.ids.siteId, settings: {} }, { authorization: `Bearer ${token.body.token}` });
     expect(asInstaller.status).toBe(403);
   });
 
   it('is described in the OpenAPI document', async () => {
-    const doc = (await server.api('GET', '/openapi.json')).body;
+    const doc = (await env.server.api('GET', '/openapi.json')).body;
     const op = doc.paths['/api/v1/profiles/preview'].post;
     expect(op.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['settings', 'model', 'siteId']));
     expect(op.responses['200'].content['application/json'].schema.properties.files).toBeDefined();

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { contentDigest as contentDigestOf } from './helpers/fixtures.ts';
-import { digestHeader, seed, startPhoneServer, type PhoneServer } from './helpers/phone-server.ts';
+import { digestHeader, withSeededPhoneServer } from './helpers/phone-server.ts';
 
 /**
  * Closes the loop between rendered configs and the status endpoint (issue P5 §5, §6): each vendor's
@@ -76,27 +76,18 @@ const VENDORS: Vendor[] = [
   },
 ];
 
-let server: PhoneServer;
-let ids: Awaited<ReturnType<typeof seed>>;
-
-beforeEach(async () => {
-  server = await startPhoneServer();
-  ids = await seed(server);
-});
-afterEach(async () => {
-  await server.close();
-});
+const env = withSeededPhoneServer();
 
 async function provision(vendor: Vendor, mac = vendor.mac): Promise<void> {
-  const res = await server.api('POST', '/devices', { mac, model: vendor.model, siteId: ids.siteId, standalone: true });
+  const res = await env.server.api('POST', '/devices', { mac, model: vendor.model, siteId: env.ids.siteId, standalone: true });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 
 async function fetchFile(name: string, ua: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${server.root}${name}`, { headers: { 'user-agent': ua, ...headers } });
+  const res = await fetch(`${env.server.root}${name}`, { headers: { 'user-agent': ua, ...headers } });
   const text = await res.text();
   // "Served" records are written in batches (services/served-recorder.ts); write this one now.
-  server.front.phone.flush();
+  env.server.front.phone.flush();
   return { status: res.status, headers: res.headers, text };
 }
 
@@ -110,8 +101,8 @@ async function callEvent(vendor: Vendor, url: string, mac = vendor.mac): Promise
   return res.status;
 }
 
-const status = async (mac: string) => (await server.api('GET', `/devices/${mac}/status`)).body;
-const contentDigest = () => contentDigestOf(server.db);
+const status = async (mac: string) => (await env.server.api('GET', `/devices/${mac}/status`)).body;
+const contentDigest = () => contentDigestOf(env.server.db);
 
 describe('event URLs in rendered configs', () => {
   for (const vendor of VENDORS) {
@@ -120,7 +111,7 @@ describe('event URLs in rendered configs', () => {
       const file = await fetchFile(vendor.deviceFile(vendor.mac), vendor.ua(vendor.mac));
       expect(file.status).toBe(200);
       const url = vendor.fill(vendor.setupUrl(file.text), vendor.mac);
-      expect(url.startsWith(`${server.root}api/v1/events/${vendor.mac}`)).toBe(true);
+      expect(url.startsWith(`${env.server.root}api/v1/events/${vendor.mac}`)).toBe(true);
       expect(url).not.toContain('$');
       expect(await callEvent(vendor, url)).toBe(204);
       const after = await status(vendor.mac);
@@ -167,7 +158,7 @@ describe('event URLs in rendered configs', () => {
     expect(contentDigest()).toBe(before);
 
     // Rotating the device's HTTP credentials invalidates every URL its old files carried.
-    expect((await server.api('POST', `/devices/${yealink.mac}/phone-credentials`)).status).toBe(200);
+    expect((await env.server.api('POST', `/devices/${yealink.mac}/phone-credentials`)).status).toBe(200);
     const afterRotation = contentDigest();
     const rotated = await fetch(mine);
     expect(rotated.status).toBe(403);
@@ -180,7 +171,7 @@ describe('admin previews', () => {
   it('show the event URL with the key masked and the revision the phone gets', async () => {
     const yealink = VENDORS[0] as Vendor;
     await provision(yealink);
-    const preview = await server.api('GET', `/devices/${yealink.mac}/files/${yealink.mac}.cfg`);
+    const preview = await env.server.api('GET', `/devices/${yealink.mac}/files/${yealink.mac}.cfg`);
     expect(preview.status).toBe(200);
     expect(preview.body).toMatch(/^action_url\.setup_completed = http:\/\/127\.0\.0\.1:\d+\/api\/v1\/events\/\*{8}\?event=setup_completed&.*&rev=1$/m);
     expect(preview.body).not.toContain(`events/${yealink.mac}`);
@@ -209,9 +200,9 @@ describe('the closed loop over HTTP', () => {
   it('served and applied revisions agree after setup; a profile edit moves the config ahead until the phone fetches and reports again', async () => {
     const yealink = VENDORS[0] as Vendor;
     const { mac } = yealink;
-    const profile = await server.api('POST', '/profiles', { name: 'Desk', settings: { time: { ntp: 'ntp1.example.com' } } });
+    const profile = await env.server.api('POST', '/profiles', { name: 'Desk', settings: { time: { ntp: 'ntp1.example.com' } } });
     expect(profile.status).toBe(201);
-    const created = await server.api('POST', '/devices', { mac, model: yealink.model, siteId: ids.siteId, standalone: true, profileId: profile.body.id });
+    const created = await env.server.api('POST', '/devices', { mac, model: yealink.model, siteId: env.ids.siteId, standalone: true, profileId: profile.body.id });
     expect(created.status).toBe(201);
 
     // First boot: the claim window hands out the file with the phone's own credentials.
@@ -219,7 +210,7 @@ describe('the closed loop over HTTP', () => {
     expect(first.status).toBe(200);
     const password = match(/^static\.auto_provision\.server\.password = (\S+)$/m, first.text);
     const username = match(/^static\.auto_provision\.server\.username = (\S+)$/m, first.text);
-    server.advance(11 * 60_000);
+    env.server.advance(11 * 60_000);
 
     // Later fetches need Digest (RFC 7616), as a claimed phone sends it.
     const digestFetch = async () => {
@@ -242,7 +233,7 @@ describe('the closed loop over HTTP', () => {
     expect(s.loop.slice(0, 2).map((step: { state: string }) => step.state)).toEqual(['ok', 'ok']);
 
     // The admin edits the profile: the device's config moves ahead of what was served and applied.
-    const edit = await server.api('PATCH', `/profiles/${profile.body.id}`, { settings: { time: { ntp: 'ntp2.example.com' } } }, { 'if-match': String(profile.headers.get('etag') ?? '"1"') });
+    const edit = await env.server.api('PATCH', `/profiles/${profile.body.id}`, { settings: { time: { ntp: 'ntp2.example.com' } } }, { 'if-match': String(profile.headers.get('etag') ?? '"1"') });
     expect(edit.status, JSON.stringify(edit.body)).toBe(200);
     s = await status(mac);
     expect(s.applied).toEqual({ revision: rev });
@@ -273,19 +264,19 @@ describe('pinned firmware through the pipeline', () => {
   it('yealink/t54w: a profile pinning firmware puts static.firmware.url in the device file the phone fetches', async () => {
     const yealink = VENDORS[0] as Vendor;
     const pin = { 'yealink/t54w': { version: '96.86.0.100', file: 'T54W-96.86.0.100.rom' } };
-    const profile = await server.api('POST', '/profiles', { name: 'Pinned', settings: { firmware: pin } });
+    const profile = await env.server.api('POST', '/profiles', { name: 'Pinned', settings: { firmware: pin } });
     expect(profile.status, JSON.stringify(profile.body)).toBe(201);
-    const created = await server.api('POST', '/devices', {
+    const created = await env.server.api('POST', '/devices', {
       mac: yealink.mac,
       model: yealink.model,
-      siteId: ids.siteId,
+      siteId: env.ids.siteId,
       standalone: true,
       profileId: profile.body.id,
     });
     expect(created.status).toBe(201);
     const file = await fetchFile(yealink.deviceFile(yealink.mac), yealink.ua(yealink.mac));
     expect(file.status).toBe(200);
-    expect(file.text).toMatch(new RegExp(`^static\\.firmware\\.url = ${server.root}firmware/yealink/T54W-96\\.86\\.0\\.100\\.rom$`, 'm'));
+    expect(file.text).toMatch(new RegExp(`^static\\.firmware\\.url = ${env.server.root}firmware/yealink/T54W-96\\.86\\.0\\.100\\.rom$`, 'm'));
   });
 });
 
@@ -294,7 +285,7 @@ describe('the status says why a fetch failed', () => {
   const servedStep = async (mac: string) => (await status(mac)).loop[0];
 
   it('outside the allowed networks', async () => {
-    const other = await server.api('POST', '/sites', {
+    const other = await env.server.api('POST', '/sites', {
       name: 'Branch',
       timezone: 'Europe/Berlin',
       networks: ['10.20.0.0/16'],
@@ -303,7 +294,7 @@ describe('the status says why a fetch failed', () => {
     });
     expect(other.status).toBe(201);
     const { mac } = yealink();
-    expect((await server.api('POST', '/devices', { mac, model: 'yealink/t54w', siteId: other.body.id, standalone: true })).status).toBe(201);
+    expect((await env.server.api('POST', '/devices', { mac, model: 'yealink/t54w', siteId: other.body.id, standalone: true })).status).toBe(201);
     expect((await fetchFile(`${mac}.cfg`, yealink().ua(mac))).status).not.toBe(200);
     expect(await servedStep(mac)).toEqual({
       step: 'served',
@@ -315,7 +306,7 @@ describe('the status says why a fetch failed', () => {
   it('outside every site\'s networks, refused before the device is looked up', async () => {
     const { mac } = yealink();
     await provision(yealink());
-    const patched = await server.api('PATCH', `/sites/${ids.siteId}`, { networks: ['10.20.0.0/16'] });
+    const patched = await env.server.api('PATCH', `/sites/${env.ids.siteId}`, { networks: ['10.20.0.0/16'] });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     expect((await fetchFile(`${mac}.cfg`, yealink().ua(mac))).status).toBe(403);
     expect((await servedStep(mac)).reason).toBe(`${mac}.cfg was not served: the phone fetched from an address outside its site's allowed networks`);
@@ -326,7 +317,7 @@ describe('the status says why a fetch failed', () => {
     await provision(yealink());
     const first = await fetchFile(`${mac}.cfg`, yealink().ua(mac));
     const password = match(/^static\.auto_provision\.server\.password = (\S+)$/m, first.text);
-    server.advance(11 * 60_000);
+    env.server.advance(11 * 60_000);
     const withPassword = async (pw: string) => {
       const challenge = await fetchFile(`${mac}.cfg`, yealink().ua(mac));
       const md5 = (challenge.headers.get('www-authenticate') ?? '').split(/,\s*(?=Digest )/).find((c) => c.includes('algorithm=MD5')) ?? '';
@@ -340,7 +331,7 @@ describe('the status says why a fetch failed', () => {
       state: 'failed',
       reason: `${mac}.cfg was not served: the phone sent bad credentials (wrong HTTP user name or password)`,
     });
-    server.advance(1_000);
+    env.server.advance(1_000);
     expect((await withPassword(password)).status).toBe(200);
     expect(await servedStep(mac)).toEqual({ step: 'served', state: 'ok', reason: null });
   });

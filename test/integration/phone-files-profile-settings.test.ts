@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seed, startPhoneServer, type PhoneServer } from './helpers/phone-server.ts';
+import { describe, expect, it } from 'vitest';
+import { withSeededPhoneServer } from './helpers/phone-server.ts';
 
 /**
  * Shared files are served without a profile (the phone is not known yet), so a profile's time,
@@ -50,31 +50,22 @@ const VENDORS: Vendor[] = [
   },
 ];
 
-let server: PhoneServer;
-let ids: Awaited<ReturnType<typeof seed>>;
-
-beforeEach(async () => {
-  server = await startPhoneServer();
-  ids = await seed(server);
-});
-afterEach(async () => {
-  await server.close();
-});
+const env = withSeededPhoneServer();
 
 async function fetchFile(name: string, ua: string): Promise<string> {
-  const res = await fetch(`${server.root}${name}`, { headers: { 'user-agent': ua } });
+  const res = await fetch(`${env.server.root}${name}`, { headers: { 'user-agent': ua } });
   expect(res.status, name).toBe(200);
   return res.text();
 }
 
 async function profile(name: string, settings: unknown): Promise<string> {
-  const res = await server.api('POST', '/profiles', { name, settings });
+  const res = await env.server.api('POST', '/profiles', { name, settings });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
 
 async function device(vendor: Vendor, mac: string, profileId: string): Promise<void> {
-  const res = await server.api('POST', '/devices', { mac, model: vendor.model, siteId: ids.siteId, standalone: true, profileId });
+  const res = await env.server.api('POST', '/devices', { mac, model: vendor.model, siteId: env.ids.siteId, standalone: true, profileId });
   expect(res.status).toBe(201);
 }
 

@@ -1,27 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { digestHeader, seed, startPhoneServer, type PhoneServer } from './helpers/phone-server.ts';
+import { describe, expect, it } from 'vitest';
+import { digestHeader, withSeededPhoneServer } from './helpers/phone-server.ts';
 
 const MAC = '44dbd2010203';
 const UA = 'Yealink SIP-T54W 96.86.0.70 44:db:d2:01:02:03';
 
-let server: PhoneServer;
-let ids: Awaited<ReturnType<typeof seed>>;
-
-beforeEach(async () => {
-  server = await startPhoneServer({ ban: { maxMisses: 8, windowMs: 60_000, banMs: 120_000 } });
-  ids = await seed(server);
-});
-afterEach(async () => {
-  await server.close();
-});
+const env = withSeededPhoneServer({ ban: { maxMisses: 8, windowMs: 60_000, banMs: 120_000 } });
 
 async function get(name: string, headers: Record<string, string> = {}, method = 'GET') {
-  const res = await fetch(`${server.root}${name}`, { method, headers: { 'user-agent': UA, ...headers } });
+  const res = await fetch(`${env.server.root}${name}`, { method, headers: { 'user-agent': UA, ...headers } });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
 
 async function prestage(mac = MAC, model = 'yealink/t54w') {
-  const res = await server.api('POST', '/devices', { mac, model, siteId: ids.siteId, userId: ids.userId });
+  const res = await env.server.api('POST', '/devices', { mac, model, siteId: env.ids.siteId, userId: env.ids.userId });
   expect(res.status).toBe(201);
   return res.body;
 }
@@ -32,7 +23,7 @@ async function claimAndClose(): Promise<string> {
   expect(first.status).toBe(200);
   const password = /static\.auto_provision\.server\.password\s*=\s*(\S+)/.exec(first.body.toString())?.[1];
   expect(password).toBeDefined();
-  server.advance(11 * 60_000);
+  env.server.advance(11 * 60_000);
   return password as string;
 }
 
@@ -57,7 +48,7 @@ describe('phone files over HTTP', () => {
     const text = cfg.body.toString();
     expect(text).toContain('pbx.example.com');
     expect(text).toContain(`static.auto_provision.server.username = ${MAC}`);
-    expect(text).toContain(`account.1.user_name = ${ids.extension}`);
+    expect(text).toContain(`account.1.user_name = ${env.ids.extension}`);
     expect(text).toMatch(/account\.1\.password = \S{16,}/);
     expect(cfg.headers.get('etag')).toMatch(/^"/);
     expect((await get(`yealink-directory.xml`)).body.toString()).toContain('Alice Example');
@@ -86,8 +77,8 @@ describe('phone files over HTTP', () => {
     const unknownMac = await get('44dbd2ffffff.cfg', { 'user-agent': 'Yealink SIP-T54W 96.86.0.70 44:db:d2:ff:ff:ff' });
     const noCreds = await get(`${MAC}.cfg`);
     const wrongCreds = await digestGet(`${MAC}.cfg`, MAC, `${password}x`);
-    server.front.phone.flush();
-    expect((await server.api('GET', '/devices/44dbd2ffffff')).body.state).toMatch(/discovered|awaiting-claim/);
+    env.server.front.phone.flush();
+    expect((await env.server.api('GET', '/devices/44dbd2ffffff')).body.state).toMatch(/discovered|awaiting-claim/);
     const discovered = await get('44dbd2ffffff.cfg', { 'user-agent': 'Yealink SIP-T54W 96.86.0.70 44:db:d2:ff:ff:ff' });
     const answers = [unknownMac, noCreds, wrongCreds, discovered];
     const shape = (a: (typeof answers)[number]) => ({
@@ -105,8 +96,8 @@ describe('phone files over HTTP', () => {
   it('records an unknown MAC of a recognised model as discovered', async () => {
     const res = await get('44dbd2aabbcc.cfg', { 'user-agent': 'Yealink SIP-T54W 96.86.0.70 44:db:d2:aa:bb:cc' });
     expect(res.status).toBe(401);
-    server.front.phone.flush();
-    const device = await server.api('GET', '/devices/44dbd2aabbcc');
+    env.server.front.phone.flush();
+    const device = await env.server.api('GET', '/devices/44dbd2aabbcc');
     expect(device.status).toBe(200);
     expect(['discovered', 'awaiting-claim']).toContain(device.body.state);
     expect(device.body.model).toBe('yealink/t54w');
@@ -128,7 +119,7 @@ describe('phone files over HTTP', () => {
 
   it('refuses every source outside the site networks with 403 before any lookup', async () => {
     await prestage();
-    const patched = await server.api('PATCH', `/sites/${ids.siteId}`, { networks: ['10.20.0.0/16'] });
+    const patched = await env.server.api('PATCH', `/sites/${env.ids.siteId}`, { networks: ['10.20.0.0/16'] });
     expect(patched.status).toBe(200);
     for (const name of [`${MAC}.cfg`, '44dbd2ffffff.cfg', 'y000000000000.boot']) {
       const res = await get(name);
@@ -137,15 +128,15 @@ describe('phone files over HTTP', () => {
   });
 
   it('returns new bytes with a new ETag after a profile edit, and 304 while unchanged', async () => {
-    const profile = await server.api('POST', '/profiles', { name: 'Office', settings: { raw: { yealink: { 'features.example': 'one' } } } });
+    const profile = await env.server.api('POST', '/profiles', { name: 'Office', settings: { raw: { yealink: { 'features.example': 'one' } } } });
     expect(profile.status).toBe(201);
-    const device = await server.api('POST', '/devices', { mac: MAC, model: 'yealink/t54w', siteId: ids.siteId, userId: ids.userId, profileId: profile.body.id });
+    const device = await env.server.api('POST', '/devices', { mac: MAC, model: 'yealink/t54w', siteId: env.ids.siteId, userId: env.ids.userId, profileId: profile.body.id });
     expect(device.status).toBe(201);
     const first = await get(`${MAC}.cfg`);
     expect(first.body.toString()).toContain('features.example = one');
     const etag = first.headers.get('etag') ?? '';
     expect((await get(`${MAC}.cfg`, { 'if-none-match': etag })).status).toBe(304);
-    const edit = await server.api('PATCH', `/profiles/${profile.body.id}`, { settings: { raw: { yealink: { 'features.example': 'two' } } } }, { 'if-match': `"${profile.body.revision}"` });
+    const edit = await env.server.api('PATCH', `/profiles/${profile.body.id}`, { settings: { raw: { yealink: { 'features.example': 'two' } } } }, { 'if-match': `"${profile.body.revision}"` });
     expect(edit.status).toBe(200);
     const second = await get(`${MAC}.cfg`, { 'if-none-match': etag });
     expect(second.status).toBe(200);
@@ -171,7 +162,7 @@ describe('phone files over HTTP', () => {
     }
     expect((await get('44dbd2ee00ff.cfg')).status).toBe(429);
     expect((await get('y000000000000.boot')).status).toBe(429);
-    const bans = server.logs.filter((l) => l.event === 'deskprov.phone.ban');
+    const bans = env.server.logs.filter((l) => l.event === 'deskprov.phone.ban');
     expect(bans).toHaveLength(1);
     expect(bans[0]).toMatchObject({ ip: '127.0.0.1', misses: 8 });
   });
@@ -180,13 +171,13 @@ describe('phone files over HTTP', () => {
     await prestage();
     const password = await claimAndClose();
     await digestGet(`${MAC}.cfg`, MAC, password);
-    const ext = await server.api('GET', `/extensions/${ids.extension}/secret`);
+    const ext = await env.server.api('GET', `/extensions/${env.ids.extension}/secret`);
     const sip = typeof ext.body === 'object' && ext.body !== null ? (ext.body as { secret?: string }).secret : undefined;
-    const text = JSON.stringify(server.logs);
+    const text = JSON.stringify(env.server.logs);
     expect(text).not.toContain(password);
     if (sip !== undefined) expect(text).not.toContain(sip);
     expect(text).not.toMatch(/Digest username|response=/);
-    expect(server.logs.some((l) => l.event === 'deskprov.phone' && l.outcome === 'served')).toBe(true);
+    expect(env.server.logs.some((l) => l.event === 'deskprov.phone' && l.outcome === 'served')).toBe(true);
   });
 
   it('writes one log line per phone fetch, with the status actually sent and the response time', async () => {
@@ -195,22 +186,22 @@ describe('phone files over HTTP', () => {
     const etag = first.headers.get('etag') ?? '';
     const again = await get(`${MAC}.cfg`, { 'if-none-match': etag });
     expect(again.status).toBe(304);
-    await server.app.close();
+    await env.server.app.close();
     const ours = (l: Record<string, unknown>) => JSON.stringify(l).includes(`${MAC}.cfg`);
-    const lines = server.logs.filter(ours);
+    const lines = env.server.logs.filter(ours);
     // No fastify "incoming request" / "request completed" pair for phone routes: one line each.
     expect(lines.map((l) => l.msg)).toEqual(['phone file', 'phone file']);
     expect(lines.map((l) => l.sent)).toEqual([200, 304]);
     for (const line of lines) expect(typeof line.responseTime).toBe('number');
     // Admin API requests keep fastify's request log.
-    expect(server.logs.some((l) => l.msg === 'request completed')).toBe(true);
+    expect(env.server.logs.some((l) => l.msg === 'request completed')).toBe(true);
   });
 
   it('still logs a phone request the name check refuses before the pipeline', async () => {
     const res = await get('bad%20name.cfg');
     expect(res.status).toBe(400);
-    await server.app.close();
-    const line = server.logs.find((l) => l.msg === 'phone request refused');
+    await env.server.app.close();
+    const line = env.server.logs.find((l) => l.msg === 'phone request refused');
     expect(line).toMatchObject({ url: '/bad%20name.cfg', sent: 400 });
   });
 
@@ -219,7 +210,7 @@ describe('phone files over HTTP', () => {
     const old = await claimAndClose();
     const challenge = await get(`${MAC}.cfg`);
     const md5 = (challenge.headers.get('www-authenticate') ?? '').split(/,\s*(?=Digest )/).find((c) => c.includes('MD5')) ?? '';
-    const rotated = await server.api('POST', `/devices/${MAC}/phone-credentials`);
+    const rotated = await env.server.api('POST', `/devices/${MAC}/phone-credentials`);
     expect(rotated.status).toBe(200);
     expect(JSON.stringify(rotated.body)).not.toContain(old);
     const withOld = await get(`${MAC}.cfg`, { authorization: digestHeader(md5, 'GET', `/${MAC}.cfg`, MAC, old) });
@@ -227,7 +218,7 @@ describe('phone files over HTTP', () => {
     const fresh = await get(`${MAC}.cfg`);
     expect(fresh.status).toBe(200);
     expect(fresh.body.toString()).not.toContain(old);
-    const audit = await server.api('GET', `/audit?action=device.phone-credentials.rotate`);
+    const audit = await env.server.api('GET', `/audit?action=device.phone-credentials.rotate`);
     expect(JSON.stringify(audit.body)).toContain('device.phone-credentials.rotate');
   });
 
@@ -236,7 +227,7 @@ describe('phone files over HTTP', () => {
     const password = await claimAndClose();
     const challenge = await get(`${MAC}.cfg`);
     const md5 = (challenge.headers.get('www-authenticate') ?? '').split(/,\s*(?=Digest )/).find((c) => c.includes('MD5')) ?? '';
-    server.advance(6 * 60_000);
+    env.server.advance(6 * 60_000);
     const stale = await get(`${MAC}.cfg`, { authorization: digestHeader(md5, 'GET', `/${MAC}.cfg`, MAC, password) });
     expect(stale.status).toBe(401);
     expect(stale.headers.get('www-authenticate')).toContain('stale=true');

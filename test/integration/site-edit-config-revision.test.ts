@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seed, startPhoneServer, type PhoneServer } from './helpers/phone-server.ts';
+import { describe, expect, it } from 'vitest';
+import { withSeededPhoneServer } from './helpers/phone-server.ts';
 
 /**
  * Site edits and the config revision (issue P5 §6: every rendered config carries its revision).
@@ -8,16 +8,7 @@ import { seed, startPhoneServer, type PhoneServer } from './helpers/phone-server
  * and a conditional GET still answers 304. Fetches stay inside the claim window (no Digest).
  */
 
-let server: PhoneServer;
-let ids: Awaited<ReturnType<typeof seed>>;
-
-beforeEach(async () => {
-  server = await startPhoneServer();
-  ids = await seed(server);
-});
-afterEach(async () => {
-  await server.close();
-});
+const env = withSeededPhoneServer();
 
 const PLAIN = '44dbd2000201';
 /** Its profile pins the SIP port, so a site edit of the registrar port cannot change its bytes. */
@@ -25,14 +16,14 @@ const PINNED = '44dbd2000202';
 const ua = (mac: string) => `Yealink SIP-T54W 150.86.0.70 ${mac.match(/../g)?.join(':')}`;
 
 async function device(mac: string, profileId?: string): Promise<void> {
-  const res = await server.api('POST', '/devices', {
-    mac, model: 'yealink/t54w', siteId: ids.siteId, standalone: true, ...(profileId === undefined ? {} : { profileId }),
+  const res = await env.server.api('POST', '/devices', {
+    mac, model: 'yealink/t54w', siteId: env.ids.siteId, standalone: true, ...(profileId === undefined ? {} : { profileId }),
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 
 async function fetchFile(mac: string, etag?: string): Promise<{ status: number; etag: string | null; text: string }> {
-  const res = await fetch(`${server.root}${mac}.cfg`, { headers: { 'user-agent': ua(mac), ...(etag === undefined ? {} : { 'if-none-match': etag }) } });
+  const res = await fetch(`${env.server.root}${mac}.cfg`, { headers: { 'user-agent': ua(mac), ...(etag === undefined ? {} : { 'if-none-match': etag }) } });
   return { status: res.status, etag: res.headers.get('etag'), text: await res.text() };
 }
 
@@ -44,11 +35,11 @@ function fileRevision(text: string): number {
 }
 
 async function configRevision(mac: string): Promise<number> {
-  return (await server.api('GET', `/devices/${mac}`)).body.configRevision as number;
+  return (await env.server.api('GET', `/devices/${mac}`)).body.configRevision as number;
 }
 
 async function editSite(patch: Record<string, unknown>, query = ''): Promise<Record<string, any>> {
-  const res = await server.api('PATCH', `/sites/${ids.siteId}${query}`, patch);
+  const res = await env.server.api('PATCH', `/sites/${env.ids.siteId}${query}`, patch);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body as Record<string, any>;
 }
@@ -72,8 +63,8 @@ describe('site edits and the config revision', () => {
     expect(second.etag).not.toBe(first.etag);
     expect((await fetchFile(PLAIN, second.etag!)).status).toBe(304);
     // The device status shows the new revision as the one served (sightings are written in batches).
-    server.front.phone.flush();
-    expect((await server.api('GET', `/devices/${PLAIN}/status`)).body.served).toMatchObject({ revision: 2 });
+    env.server.front.phone.flush();
+    expect((await env.server.api('GET', `/devices/${PLAIN}/status`)).body.served).toMatchObject({ revision: 2 });
   });
 
   it('a time zone edit moves the revision and the ETag', async () => {
@@ -89,7 +80,7 @@ describe('site edits and the config revision', () => {
   });
 
   it('an edit moves the revision only of devices whose bytes it changes', async () => {
-    const pinned = await server.api('POST', '/profiles', { name: 'Pinned port', settings: { sip: { port: 5080 } } });
+    const pinned = await env.server.api('POST', '/profiles', { name: 'Pinned port', settings: { sip: { port: 5080 } } });
     expect(pinned.status).toBe(201);
     await device(PLAIN);
     await device(PINNED, pinned.body.id as string);
@@ -126,14 +117,14 @@ describe('site edits and the config revision', () => {
 
   it('the revision bump is written with the site edit: a refused edit moves nothing', async () => {
     await device(PLAIN);
-    const other = await server.api('POST', '/sites', {
+    const other = await env.server.api('POST', '/sites', {
       name: 'Branch', timezone: 'Europe/Paris', networks: ['10.30.0.0/16'], extensionRange: { first: 5000, last: 5099 }, registrar: { host: 'pbx.branch.example' },
     });
     expect(other.status).toBe(201);
     // Overlaps the other site's range: 409, and the time zone in the same patch is not saved either.
-    const res = await server.api('PATCH', `/sites/${ids.siteId}`, { timezone: 'America/New_York', extensionRange: { first: 1000, last: 5050 } });
+    const res = await env.server.api('PATCH', `/sites/${env.ids.siteId}`, { timezone: 'America/New_York', extensionRange: { first: 1000, last: 5050 } });
     expect(res.status).toBe(409);
     expect(await configRevision(PLAIN)).toBe(1);
-    expect((await server.api('GET', `/sites/${ids.siteId}`)).body.timezone).toBe('Europe/Berlin');
+    expect((await env.server.api('GET', `/sites/${env.ids.siteId}`)).body.timezone).toBe('Europe/Berlin');
   });
 });

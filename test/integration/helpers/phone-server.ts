@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { afterEach, beforeEach } from 'vitest';
 import type { Config } from '../../../server/config.ts';
 import { buildApp, type App } from '../../../server/http/app.ts';
 import { createPhoneFrontEnd, type PhoneFrontEnd } from '../../../server/http/phone-front-end.ts';
@@ -110,6 +111,24 @@ export async function seed(server: PhoneServer, opts: { networks?: string[]; tft
   const user = await server.api('POST', '/users', { name: 'Alice Example', email: 'alice@example.com', siteId: site.body.id });
   if (user.status !== 201) throw new Error(`user: ${JSON.stringify(user.body)}`);
   return { siteId: site.body.id as string, userId: user.body.id as string, extension: user.body.extension.number as number };
+}
+
+export type SeedIds = Awaited<ReturnType<typeof seed>>;
+
+/**
+ * For a test file whose every test needs a seeded phone server: registers the beforeEach that
+ * starts and seeds one and the afterEach that closes it; read `.server` and `.ids` in tests.
+ */
+export function withSeededPhoneServer(options: Partial<PhoneTrustOptions> = {}): { server: PhoneServer; ids: SeedIds } {
+  const env = {} as { server: PhoneServer; ids: SeedIds };
+  beforeEach(async () => {
+    env.server = await startPhoneServer(options);
+    env.ids = await seed(env.server);
+  });
+  afterEach(async () => {
+    await env.server.close();
+  });
+  return env;
 }
 
 /** What a phone computes for Digest (RFC 7616 §3.4.1), written out independently of the server code. */
