@@ -1,7 +1,32 @@
 /**
- * Remembers the results of a repository's read methods until the store's write generation moves
- * (store/write-generation.ts), so a boot storm reads each device's rows once per change instead
- * of once per file. Results are shared: callers must not mutate them. Other methods pass through.
+ * Values computed from stored rows, kept until the store's write generation moves
+ * (store/write-generation.ts); at most `maxEntries`, emptied when full. Values are shared:
+ * callers must not mutate them.
+ */
+export function createGenerationMemo<V>(generation: () => number, maxEntries = 100_000) {
+  const cache = new Map<string, V>();
+  let cachedAt = -1;
+  return {
+    /** The value kept for `key` in this generation, else `make()`'s, kept. */
+    get(key: string, make: () => V): V {
+      const now = generation();
+      if (now !== cachedAt) {
+        cache.clear();
+        cachedAt = now;
+      }
+      if (cache.has(key)) return cache.get(key) as V;
+      const value = make();
+      if (cache.size >= maxEntries) cache.clear();
+      cache.set(key, value);
+      return value;
+    },
+  };
+}
+
+/**
+ * Remembers the results of a repository's read methods until the store's write generation moves,
+ * so a boot storm reads each device's rows once per change instead of once per file. Other
+ * methods pass through.
  */
 export function memoizeReads<T extends object>(
   repo: T,
@@ -9,8 +34,7 @@ export function memoizeReads<T extends object>(
   generation: () => number,
   maxEntries = 100_000,
 ): T {
-  const cache = new Map<string, unknown>();
-  let cachedAt = -1;
+  const memo = createGenerationMemo<unknown>(generation, maxEntries);
   const view: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(repo)) {
     if (typeof value !== 'function' || !names.includes(name as keyof T & string)) {
@@ -19,17 +43,8 @@ export function memoizeReads<T extends object>(
     }
     const fn = value as (...args: unknown[]) => unknown;
     view[name] = (...args: unknown[]) => {
-      const now = generation();
-      if (now !== cachedAt) {
-        cache.clear();
-        cachedAt = now;
-      }
       const key = args.length === 1 && typeof args[0] === 'string' ? `${name}\u0000${args[0]}` : `${name}\u0000${JSON.stringify(args)}`;
-      if (cache.has(key)) return cache.get(key);
-      const result = fn(...args);
-      if (cache.size >= maxEntries) cache.clear();
-      cache.set(key, result);
-      return result;
+      return memo.get(key, () => fn(...args));
     };
   }
   return view as T;

@@ -30,7 +30,7 @@ import type { PhoneReadRepo } from '../store/phone-read-repo.ts';
 import type { Store } from '../store/repositories.ts';
 import type { DiscoveredInput } from './device-service.ts';
 import type { PhoneFetchProblems } from './phone-fetch-problems.ts';
-import { memoizeReads } from './generation-memo.ts';
+import { createGenerationMemo, memoizeReads } from './generation-memo.ts';
 import { createPhoneFileEncryption } from './phone-file-encryption.ts';
 import { createPhoneReads } from './phone-reads.ts';
 import { createPhoneTrust } from './phone-trust.ts';
@@ -145,9 +145,6 @@ interface ResolvedInputs {
   revision: string;
   referenceYear: number;
 }
-
-/** Most resolved inputs kept at once (about two files per device of a 50,000-phone site). */
-const MAX_RESOLVED_INPUTS = 100_000;
 
 /** The device, its site and everything its lines need, read in one go. */
 interface DeviceContext {
@@ -315,22 +312,9 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
   // Settings and their revision depend only on rows the fetch read (remembered per write
   // generation) and on the key's other parts, so they are resolved and hashed once per generation
   // instead of on every request. Without a generation (embedding, unit tests) nothing is kept.
-  const resolvedInputs = new Map<string, ResolvedInputs>();
-  let resolvedAt = -1;
-  function resolvedOnce(key: string, resolve: () => ResolvedInputs): ResolvedInputs {
-    if (deps.generation === undefined) return resolve();
-    const generation = deps.generation();
-    if (generation !== resolvedAt || resolvedInputs.size >= MAX_RESOLVED_INPUTS) {
-      resolvedInputs.clear();
-      resolvedAt = generation;
-    }
-    let inputs = resolvedInputs.get(key);
-    if (inputs === undefined) {
-      inputs = resolve();
-      resolvedInputs.set(key, inputs);
-    }
-    return inputs;
-  }
+  const resolvedInputs = deps.generation === undefined ? undefined : createGenerationMemo<ResolvedInputs>(deps.generation);
+  const resolvedOnce = (key: string, resolve: () => ResolvedInputs): ResolvedInputs =>
+    resolvedInputs === undefined ? resolve() : resolvedInputs.get(key, resolve);
 
   /** A shared file (no MAC): no device, no secrets; the site is the one whose network the phone is on. */
   function sharedFile(req: PhoneRequest, ident: Identification): PhoneResult {

@@ -5,6 +5,7 @@ import { appError } from '../errors.ts';
 import type { Page } from '../store/repositories.ts';
 import { audit, listing, notFound, type ServiceContext, SYSTEM, unknownReference } from './context.ts';
 import { sha256 } from './device-service.ts';
+import { memoizeReads } from './generation-memo.ts';
 
 export interface TokenInput {
   name: string;
@@ -26,18 +27,11 @@ export interface TokenServiceOptions {
   generation?: () => number;
 }
 
-/** Most agent tokens remembered at once; a flood of unknown tokens only clears the memo. */
-const MAX_REMEMBERED_DEVICE_TOKENS = 100_000;
-
 /** Admin API tokens (stored as SHA-256) and the first-start super-admin token. */
 export function createTokenService(ctx: ServiceContext, opts: TokenServiceOptions = {}) {
   const { store } = ctx;
-  const deviceTokens = new Map<string, DevicePrincipal | null>();
-  let deviceTokensAt = -1;
-  const deviceOfToken = (hash: string): DevicePrincipal | null => {
-    const device = store.devices.getByAgentTokenHash(hash);
-    return device === undefined ? null : { deviceId: device.id, mac: device.mac };
-  };
+  // Every agent report is checked: a fleet reporting at once would read the device per report.
+  const devices = opts.generation === undefined ? store.devices : memoizeReads(store.devices, ['getByAgentTokenHash'], opts.generation);
   const generate = (): string => `dpt_${ctx.random(32).toString('base64url')}`;
 
   function mustGet(id: string): ApiToken {
@@ -54,20 +48,8 @@ export function createTokenService(ctx: ServiceContext, opts: TokenServiceOption
 
     /** The device an agent token belongs to (POST /devices/{mac}/agent-token), or null. */
     verifyDevice(rawToken: string): DevicePrincipal | null {
-      const hash = sha256(rawToken);
-      if (opts.generation === undefined) return deviceOfToken(hash);
-      // Every agent report is checked: a fleet reporting at once would read the device per report.
-      const generation = opts.generation();
-      if (generation !== deviceTokensAt || deviceTokens.size >= MAX_REMEMBERED_DEVICE_TOKENS) {
-        deviceTokens.clear();
-        deviceTokensAt = generation;
-      }
-      let principal = deviceTokens.get(hash);
-      if (principal === undefined) {
-        principal = deviceOfToken(hash);
-        deviceTokens.set(hash, principal);
-      }
-      return principal;
+      const device = devices.getByAgentTokenHash(sha256(rawToken));
+      return device === undefined ? null : { deviceId: device.id, mac: device.mac };
     },
 
     /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoizeReads } from '../../../server/services/generation-memo.ts';
+import { createGenerationMemo, memoizeReads } from '../../../server/services/generation-memo.ts';
 
 function countingRepo() {
   const calls: string[] = [];
@@ -59,5 +59,19 @@ describe('memoizeReads', () => {
     for (const id of ['a', 'b', 'c', 'd', 'a']) view.get(id);
     // Full at 3 entries: the cache was emptied once, so 'a' is read a second time.
     expect(calls).toEqual(['put b', 'put b', 'get a', 'get b', 'get c', 'get d', 'get a']);
+  });
+});
+
+describe('createGenerationMemo', () => {
+  it('computes a key once per generation and again after it moves', () => {
+    let generation = 1;
+    let made = 0;
+    const memo = createGenerationMemo<number>(() => generation);
+    const make = () => ++made;
+    expect(memo.get('k', make)).toBe(1);
+    expect(memo.get('k', make)).toBe(1);
+    generation = 2;
+    expect(memo.get('k', make)).toBe(2);
+    expect(made).toBe(2);
   });
 });
