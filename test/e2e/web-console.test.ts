@@ -461,6 +461,8 @@ describe('web console', () => {
     const row = page.locator('table.file-list tr', { hasText: '001565aabb01.cfg' });
     await row.locator('td[data-label=Changed]', { hasText: 'changed' }).waitFor();
     await row.locator('button', { hasText: 'Diff vs served' }).click();
+    // allTextContents() does not wait: the diff arrives from the API after the click.
+    await page.locator('pre.file-diff .diff-add').first().waitFor();
     const added = await page.locator('pre.file-diff .diff-add').allTextContents();
 
     // Besides the raw key, the edit moves the config revision that the setup-completed event URL
