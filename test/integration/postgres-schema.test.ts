@@ -303,6 +303,63 @@ describe('PostgreSQL migrations mirror the SQLite migrations', () => {
     }
   });
 
+  it('accepts and refuses the same rows: checks, partial unique indexes and foreign keys behave alike', async () => {
+    const t = "'2026-01-01T00:00:00.000Z'";
+    const site = (id: string, first: number, last: number, checkSync = 1) =>
+      `INSERT INTO sites (id, name, timezone, networks, range_first, range_last, registrar, created_at, updated_at, check_sync_allowed)
+       VALUES ('${id}', 'HQ', 'UTC', '[]', ${first}, ${last}, '{}', ${t}, ${t}, ${checkSync})`;
+    const extension = (n: number, siteId: string, kind: string) =>
+      `INSERT INTO extensions (number, site_id, kind, auth_user, secret, display_name, created_at, updated_at)
+       VALUES (${n}, '${siteId}', '${kind}', 'u${n}', 'secret', 'Ext', ${t}, ${t})`;
+    const device = (id: string, kind: string | null, ext: number | null, userId: string | null = null) =>
+      `INSERT INTO devices (id, mac, model, state, binding_kind, user_id, extension_number, created_at, updated_at)
+       VALUES ('${id}', '${id.padStart(12, '0')}', 'T54W', 'provisioned', ${kind === null ? 'NULL' : `'${kind}'`},
+       ${userId === null ? 'NULL' : `'${userId}'`}, ${ext ?? 'NULL'}, ${t}, ${t})`;
+    const statements = [
+      site('bad', 200, 100),
+      site('s1', 100, 199),
+      site('s2', 200, 299, 2),
+      extension(100, 's1', 'user'),
+      extension(101, 's1', 'bogus'),
+      extension(102, 'nowhere', 'standalone'),
+      extension(103, 's1', 'standalone'),
+      device('d1', 'standalone', null),
+      device('d2', 'user', 100),
+      device('d3', 'standalone', 103),
+      device('d4', 'standalone', 103),
+      device('d5', null, null),
+      `INSERT INTO switches (id, name, host, port, snmp_version, credentials, uplink_ports, created_at, updated_at)
+       VALUES ('w1', 'sw', '192.0.2.1', 0, '2c', '{}', '[]', ${t}, ${t})`,
+      `INSERT INTO installation (singleton, id, created_at) VALUES (2, 'x', ${t})`,
+      "DELETE FROM sites WHERE id = 's1'",
+      "DELETE FROM devices WHERE id = 'd3'",
+      "DELETE FROM sites WHERE id = 'bad'",
+    ];
+    const lite = new BetterSqlite3(join(dir, 'behaviour.db'));
+    lite.pragma('foreign_keys = ON');
+    migrate(lite);
+    const other = await connect(await postgres().newDatabase());
+    try {
+      await applyPgSet(other);
+      const sqliteOutcomes = statements.map((sql) => {
+        try {
+          return lite.prepare(sql).run().changes;
+        } catch {
+          return 'refused';
+        }
+      });
+      const pgOutcomes: (number | 'refused')[] = [];
+      for (const sql of statements) {
+        pgOutcomes.push(await other.query(sql).then((r) => r.rowCount ?? 0, () => 'refused' as const));
+      }
+      expect(sqliteOutcomes).toContain('refused');
+      expect(pgOutcomes).toEqual(sqliteOutcomes);
+    } finally {
+      lite.close();
+      await other.end();
+    }
+  });
+
   it('tells a column added to only one set apart', async () => {
     const other = await connect(await postgres().newDatabase());
     try {
