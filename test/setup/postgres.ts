@@ -53,13 +53,11 @@ export async function startPostgres(): Promise<TestPostgres> {
     }
     // C collation: text compares byte-wise, as SQLite's default BINARY collation does.
     await run('initdb', ['-D', data, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'], 120_000);
-    const port = await freePort();
     appendFileSync(
       join(data, 'postgresql.conf'),
       [
         '',
         "listen_addresses = '127.0.0.1'",
-        `port = ${port}`,
         `unix_socket_directories = '${dir}'`,
         'max_connections = 200',
         'shared_buffers = 32MB',
@@ -69,11 +67,7 @@ export async function startPostgres(): Promise<TestPostgres> {
         '',
       ].join('\n'),
     );
-    await run('pg_ctl', ['-D', data, '-l', log, '-w', '-t', String(START_TIMEOUT_S), 'start'], (START_TIMEOUT_S + 15) * 1000).catch(
-      (err: unknown) => {
-        throw new Error(`PostgreSQL did not start: ${errorText(err)}\n--- server log (tail) ---\n${logTail(log)}`);
-      },
-    );
+    const port = await startOnFreePort(data, log, run);
     const url = `postgresql://${SUPERUSER}@127.0.0.1:${port}/postgres`;
     let stopped: Promise<void> | undefined;
     return {
@@ -88,6 +82,29 @@ export async function startPostgres(): Promise<TestPostgres> {
     await run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop'], 15_000).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/**
+ * Starts the server on a port the OS just reported free; another process may take it in between,
+ * so a bind failure picks another port (a later `port =` line overrides an earlier one).
+ */
+async function startOnFreePort(
+  data: string,
+  log: string,
+  run: (tool: string, args: readonly string[], timeoutMs: number) => Promise<Run>,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    appendFileSync(join(data, 'postgresql.conf'), `port = ${port}\n`);
+    try {
+      await run('pg_ctl', ['-D', data, '-l', log, '-w', '-t', String(START_TIMEOUT_S), 'start'], (START_TIMEOUT_S + 15) * 1000);
+      return port;
+    } catch (err) {
+      const tail = logTail(log);
+      if (attempt < 3 && /could not bind|already in use/i.test(tail)) continue;
+      throw new Error(`PostgreSQL did not start: ${errorText(err)}\n--- server log (tail) ---\n${tail}`);
+    }
   }
 }
 
