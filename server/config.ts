@@ -29,8 +29,13 @@ export interface Limits {
 }
 
 export interface Config {
-  /** Absolute path of the data folder (`deskprov.db`, `firmware/`, `tls/`, `agent-queue/`). */
+  /** Absolute path of the data folder (`deskprov.db`, `secret.key`, `firmware/`, `tls/`, `agent-queue/`). */
   dataDir: string;
+  /**
+   * `DESKPROV_DB`: a `postgres://` URL to share one PostgreSQL between instances; null means the
+   * embedded SQLite file in the data folder. It may hold a password: never log it.
+   */
+  databaseUrl: string | null;
   http: ListenAddress;
   /** Null when HTTPS is off (the default). */
   https: ListenAddress | null;
@@ -114,6 +119,8 @@ export function parseConfig(flags: ConfigFlags, env: Env, system: SystemFacts, f
   const dataRaw = pick(flags.data, 'DESKPROV_DATA', file.data) ?? DEFAULTS.data;
   const dataDir = path.resolve(system.cwd, dataRaw);
 
+  const databaseUrl = parseDatabaseUrl(env.DESKPROV_DB, errors);
+
   const http = listenAddress('--http / DESKPROV_HTTP', pick(flags.http, 'DESKPROV_HTTP', file.http) ?? DEFAULTS.http, errors);
 
   const httpsRaw = pick(flags.https, 'DESKPROV_HTTPS', file.https);
@@ -156,6 +163,7 @@ export function parseConfig(flags: ConfigFlags, env: Env, system: SystemFacts, f
     ok: true,
     config: {
       dataDir,
+      databaseUrl,
       http,
       https,
       tftp,
@@ -282,4 +290,15 @@ export function derivePublicUrl(http: ListenAddress, system: Pick<SystemFacts, '
 export function listenUrl(scheme: 'http' | 'https' | 'tftp', address: ListenAddress): string {
   const hostPart = ipaddr.IPv6.isValid(address.host) ? `[${address.host}]` : address.host;
   return `${scheme}://${hostPart}:${address.port}/`;
+}
+
+/** `DESKPROV_DB`: empty or absent is SQLite; otherwise a PostgreSQL URL (postgresql.org libpq URIs). */
+function parseDatabaseUrl(raw: string | undefined, errors: string[]): string | null {
+  if (raw === undefined || raw === '') return null;
+  // The value may carry a password: the message names the rule, never the value.
+  if (!/^postgres(ql)?:\/\//.test(raw) || !URL.canParse(raw)) {
+    errors.push('DESKPROV_DB: must be a postgres:// or postgresql:// URL (leave it unset for the embedded SQLite file)');
+    return null;
+  }
+  return raw;
 }

@@ -18,7 +18,7 @@ import { matchPnpModel } from './provisioning/pnp-model-match.ts';
 import { sendCheckSync } from './discovery/check-sync-sender.ts';
 import { createServices, type Services } from './services/index.ts';
 import { startPollScheduler } from './location/poll-scheduler.ts';
-import { openDatabase, type Database } from './store/database.ts';
+import { openStoreDatabase } from './store/database.ts';
 import { startTftpServer, type TftpServer } from './tftp/tftp-server.ts';
 
 /** The package root: catalogue data ships with the code, wherever the process was started from. */
@@ -70,7 +70,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   const logger = options.logger ?? createLogger({ level: config.logLevel });
 
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const db: Database = openDatabase(path.join(config.dataDir, 'deskprov.db'));
+  const db = await openStoreDatabase(config);
   let timer: NodeJS.Timeout | undefined;
   try {
     const catalog = readCatalog(path.join(PACKAGE_ROOT, 'firmware-profiles'));

@@ -23,6 +23,7 @@ const services = createServices({ db, catalog });
 const logger = pino({ level: 'info' }, pino.destination({ dest: logFile, sync: true }));
 const config: Config = {
   dataDir,
+  databaseUrl: null,
   http: { host: '127.0.0.1', port: 0 },
   https: null,
   tftp: null,

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../store/sql-database.ts';
 import type { Config } from '../config.ts';
 import type { Device } from '../domain/device.ts';
 import { firmwareStore } from '../io/firmware-store.ts';
@@ -30,7 +30,7 @@ import { writeGenerationOf } from '../store/write-generation.ts';
  */
 
 export interface PhoneFrontEndDeps {
-  db: Database;
+  db: SqlDatabase;
   catalog: Catalog;
   config: Config;
   services: Services;

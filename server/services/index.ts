@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../store/sql-database.ts';
 import type { Catalog, ModelProfile } from '../provisioning/types.ts';
 import type { AuditFilter, Page } from '../store/repositories.ts';
 import { sqliteE911 } from '../store/e911-repo.ts';
@@ -30,7 +30,7 @@ import { createUserService } from './user-service.ts';
 import { writeGenerationOf } from '../store/write-generation.ts';
 
 export interface ServiceDeps {
-  db: Database;
+  db: SqlDatabase;
   catalog: Catalog;
   /** The clock; tests move it to cross the retention window. */
   now?: () => Date;

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.ts';
 import type { AgentReport } from '../domain/e911-evidence.ts';
 import type { EmergencyLocation } from '../domain/e911-location.ts';
 import type { Resolution } from '../domain/e911-resolution.ts';
@@ -97,7 +97,7 @@ function toState(r: Row): DeviceE911State {
   };
 }
 
-export function sqliteE911(db: Database): E911Repository {
+export function sqliteE911(db: SqlDatabase): E911Repository {
   const insertLocation = db.prepare(`INSERT INTO e911_locations (id, site_id, name, address, place, callback_number,
     notify_targets, status, status_message, is_default, created_at, updated_at) VALUES (@id, @site, @name, @address,
     @place, @callback, @targets, @status, @message, @dflt, @created, @updated)`);
@@ -120,7 +120,7 @@ export function sqliteE911(db: Database): E911Repository {
     resolution = excluded.resolution, updated_at = excluded.updated_at`);
   const recordId = db.prepare(`INSERT INTO e911_report_ids (device_id, report_id, received_at) VALUES (?, ?, ?)
     ON CONFLICT DO NOTHING`);
-  const one = (stmt: ReturnType<Database['prepare']>, arg: string) => {
+  const one = (stmt: ReturnType<SqlDatabase['prepare']>, arg: string) => {
     const row = stmt.get(arg) as Row | undefined;
     return row && toLocation(row);
   };

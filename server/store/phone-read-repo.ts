@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.ts';
 import type { Site } from '../domain/site.ts';
 import { secretBoxOf, type SecretBox } from './secret-box.ts';
 import { withStorageFaults } from './storage-faults.ts';
@@ -111,28 +111,36 @@ function toServed(r: Row): ServedFile {
 }
 
 /** The phone pipeline's tables, with storage faults handled as `storage-faults.ts` says. */
-export function sqlitePhoneRepo(db: Database): PhoneReadRepo {
+export function sqlitePhoneRepo(db: SqlDatabase): PhoneReadRepo {
   return withStorageFaults(phoneRepoOver(db), new Set(['credentialsOf', 'credentialsByUsername', 'sites', 'lastServed']));
 }
 
-function phoneRepoOver(db: Database): PhoneReadRepo {
+function phoneRepoOver(db: SqlDatabase): PhoneReadRepo {
   const box = secretBoxOf(db);
   const generation = writeGenerationOf(db);
   const sealed = (row: HttpCredentials): HttpCredentials => ({ ...row, secret: box.seal(row.secret) });
   const allSites = db.prepare('SELECT * FROM sites ORDER BY created_at, id');
   const byDevice = db.prepare('SELECT * FROM device_http_credentials WHERE device_id = ?');
   const byUser = db.prepare('SELECT * FROM device_http_credentials WHERE username = ?');
-  const insertCreds = db.prepare(`INSERT OR IGNORE INTO device_http_credentials
+  // Upserts are written as ON CONFLICT, which SQLite and PostgreSQL both read.
+  const insertCreds = db.prepare(`INSERT INTO device_http_credentials
     (device_id, username, secret, claim_open_until, handed_out_at, handed_out_ip, created_at, updated_at)
-    VALUES (@deviceId, @username, @secret, @claimOpenUntil, @handedOutAt, @handedOutIp, @createdAt, @updatedAt)`);
-  const replaceCreds = db.prepare(`INSERT OR REPLACE INTO device_http_credentials
+    VALUES (@deviceId, @username, @secret, @claimOpenUntil, @handedOutAt, @handedOutIp, @createdAt, @updatedAt)
+    ON CONFLICT DO NOTHING`);
+  const replaceCreds = db.prepare(`INSERT INTO device_http_credentials
     (device_id, username, secret, claim_open_until, handed_out_at, handed_out_ip, created_at, updated_at)
-    VALUES (@deviceId, @username, @secret, @claimOpenUntil, @handedOutAt, @handedOutIp, @createdAt, @updatedAt)`);
+    VALUES (@deviceId, @username, @secret, @claimOpenUntil, @handedOutAt, @handedOutIp, @createdAt, @updatedAt)
+    ON CONFLICT (device_id) DO UPDATE SET username = excluded.username, secret = excluded.secret,
+      claim_open_until = excluded.claim_open_until, handed_out_at = excluded.handed_out_at,
+      handed_out_ip = excluded.handed_out_ip, created_at = excluded.created_at, updated_at = excluded.updated_at`);
   const handOut = db.prepare(`UPDATE device_http_credentials SET handed_out_at = ?, handed_out_ip = ?, updated_at = ?
     WHERE device_id = ? AND handed_out_at IS NULL`);
-  const upsertServed = db.prepare(`INSERT OR REPLACE INTO device_served_files
+  const upsertServed = db.prepare(`INSERT INTO device_served_files
     (device_id, file, revision, etag, masked_body, at, ip, user_agent, firmware, transport)
-    VALUES (@deviceId, @file, @revision, @etag, @maskedBody, @at, @ip, @userAgent, @firmware, @transport)`);
+    VALUES (@deviceId, @file, @revision, @etag, @maskedBody, @at, @ip, @userAgent, @firmware, @transport)
+    ON CONFLICT (device_id, file) DO UPDATE SET revision = excluded.revision, etag = excluded.etag,
+      masked_body = excluded.masked_body, at = excluded.at, ip = excluded.ip, user_agent = excluded.user_agent,
+      firmware = excluded.firmware, transport = excluded.transport`);
   // Only the "last seen" columns: the admin-owned fields of the row are never touched here.
   const seen = db.prepare(`UPDATE devices SET last_seen_at = @at, last_ip = @ip, last_ua = @userAgent,
     last_firmware = COALESCE(@firmware, last_firmware), last_file = @file, last_served_revision = @configRevision
@@ -141,7 +149,8 @@ function phoneRepoOver(db: Database): PhoneReadRepo {
     JOIN devices d ON d.id = s.device_id WHERE s.device_id = ? AND s.file = ?`);
   const servedAll = db.prepare(`SELECT s.*, d.last_served_revision AS config_revision FROM device_served_files s
     JOIN devices d ON d.id = s.device_id WHERE s.device_id = ? ORDER BY s.file`);
-  const upsertUpload = db.prepare('INSERT OR REPLACE INTO device_uploads (device_id, file, body, at) VALUES (?, ?, ?, ?)');
+  const upsertUpload = db.prepare(`INSERT INTO device_uploads (device_id, file, body, at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (device_id, file) DO UPDATE SET body = excluded.body, at = excluded.at`);
   const trimUploads = db.prepare(`DELETE FROM device_uploads WHERE device_id = ? AND file NOT IN
     (SELECT file FROM device_uploads WHERE device_id = ? ORDER BY at DESC, file LIMIT ?)`);
   const listUploads = db.prepare('SELECT device_id, file, at, length(body) AS size FROM device_uploads WHERE device_id = ? ORDER BY file');

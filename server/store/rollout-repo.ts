@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.ts';
 import type { RingRule } from '../domain/firmware-rings.ts';
 import type { HaltRule, RolloutState } from '../domain/firmware-rollout.ts';
 import type { FirmwareHop } from '../domain/firmware-version.ts';
@@ -103,15 +103,17 @@ function toAlert(r: Row): FirmwareAlert {
   return { id: str(r.id), at: str(r.at), code: str(r.code), subject: str(r.subject), message: str(r.message), clearedAt: strOrNull(r.cleared_at) };
 }
 
-export function sqliteRollouts(db: Database): RolloutRepository {
+export function sqliteRollouts(db: SqlDatabase): RolloutRepository {
   return {
     insert(r) {
       prepare(
         db,
+        // created_seq orders rollouts made in the same millisecond (a test clock, a script).
         `INSERT INTO firmware_rollouts (id, site_id, model, path, revert, rings, canaries, maintenance_window, soak_minutes,
-          halt_rule, status, ring, ring_started_at, ring_completed_at, halt_reason, created_at, updated_at)
+          halt_rule, status, ring, ring_started_at, ring_completed_at, halt_reason, created_at, updated_at, created_seq)
          VALUES (@id, @siteId, @model, @path, @revert, @rings, @canaries, @window, @soakMinutes,
-          @halt, @status, @ring, @ringStartedAt, @ringCompletedAt, @haltReason, @createdAt, @updatedAt)`,
+          @halt, @status, @ring, @ringStartedAt, @ringCompletedAt, @haltReason, @createdAt, @updatedAt,
+          (SELECT COALESCE(MAX(created_seq), 0) + 1 FROM firmware_rollouts))`,
       ).run({
         ...r,
         path: JSON.stringify(r.path),
@@ -142,7 +144,7 @@ export function sqliteRollouts(db: Database): RolloutRepository {
       return rows.map(toRollout);
     },
     forSiteModel(siteId, model) {
-      const row = prepare(db, 'SELECT * FROM firmware_rollouts WHERE site_id = ? AND model = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(siteId, model) as
+      const row = prepare(db, 'SELECT * FROM firmware_rollouts WHERE site_id = ? AND model = ? ORDER BY created_at DESC, created_seq DESC LIMIT 1').get(siteId, model) as
         | Row
         | undefined;
       return row === undefined ? undefined : toRollout(row);
@@ -160,8 +162,10 @@ export function sqliteRollouts(db: Database): RolloutRepository {
     upsertDevice(d) {
       prepare(
         db,
-        `INSERT OR REPLACE INTO firmware_rollout_devices (rollout_id, device_id, ring, version, offered_version, offered_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO firmware_rollout_devices (rollout_id, device_id, ring, version, offered_version, offered_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (rollout_id, device_id) DO UPDATE SET ring = excluded.ring, version = excluded.version,
+           offered_version = excluded.offered_version, offered_at = excluded.offered_at, updated_at = excluded.updated_at`,
       ).run(d.rolloutId, d.deviceId, d.ring, d.version, d.offered?.version ?? null, d.offered?.at ?? null, d.updatedAt);
     },
     raiseAlert(a) {

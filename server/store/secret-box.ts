@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.ts';
 
 /**
  * Secrets at rest: SIP secrets, device HTTP credentials and switch SNMP credentials are stored sealed with AES-256-GCM
@@ -183,15 +183,15 @@ export function memorySecretBox(): SecretBox {
   return boxOver(() => data, null, () => false);
 }
 
-const boxes = new WeakMap<Database, SecretBox>();
+const boxes = new WeakMap<SqlDatabase, SecretBox>();
 
 /** Ties a box to an open database (done once by `openDatabase`). */
-export function attachSecretBox(db: Database, box: SecretBox): void {
+export function attachSecretBox(db: SqlDatabase, box: SecretBox): void {
   boxes.set(db, box);
 }
 
 /** The box of a database opened with `openDatabase`. */
-export function secretBoxOf(db: Database): SecretBox {
+export function secretBoxOf(db: SqlDatabase): SecretBox {
   const box = boxes.get(db);
   if (box === undefined) throw new Error('database opened without a secret box; use openDatabase');
   return box;
@@ -202,7 +202,7 @@ export function secretBoxOf(db: Database): SecretBox {
  * before sealing existed, and values under an older key after a rotation. One transaction.
  * Returns how many values were (re-)sealed.
  */
-export function resealSecrets(db: Database, box: SecretBox): number {
+export function resealSecrets(db: SqlDatabase, box: SecretBox): number {
   const current = box.currentKeyId();
   let count = 0;
   db.transaction(() => {
@@ -224,7 +224,7 @@ export function resealSecrets(db: Database, box: SecretBox): number {
 }
 
 /** The distinct key ids the stored secrets are sealed with (a backup needs these keys). */
-export function keyIdsInUse(db: Database): string[] {
+export function keyIdsInUse(db: SqlDatabase): string[] {
   const ids = new Set<string>();
   for (const { table, column } of SEALED_COLUMNS) {
     for (const value of db.prepare(`SELECT ${column} FROM ${table}`).pluck().all() as string[]) {
@@ -240,7 +240,7 @@ export function keyIdsInUse(db: Database): string[] {
  * keys are dropped. Each step leaves a readable state: the file holds old and new keys until the
  * re-seal has committed. Returns the new key id and how many secrets were re-sealed.
  */
-export function rotateKey(db: Database, keyFile: string): { keyId: string; resealed: number } {
+export function rotateKey(db: SqlDatabase, keyFile: string): { keyId: string; resealed: number } {
   const before = loadOrCreateKeyFile(keyFile);
   const id = newKeyId();
   writeKeyFile(keyFile, { current: id, keys: { ...before.keys, [id]: randomBytes(32).toString('base64') } });

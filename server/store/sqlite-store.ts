@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.ts';
 import { appError, isAppError } from '../errors.ts';
 import type { Store } from './repositories.ts';
 import { storageFault, withStorageFaults } from './storage-faults.ts';
@@ -19,10 +19,11 @@ import { sqliteUsers } from './sqlite/user-repository.ts';
 function asConflict(err: unknown): unknown {
   if (isAppError(err) || !(err instanceof Error)) return err;
   const code = (err as { code?: unknown }).code;
-  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+  // PostgreSQL's codes for the same: 23503 foreign key, 23505 unique (errcodes-appendix).
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503') {
     return appError('CONFLICT', 'other records still refer to this one; remove or change them first');
   }
-  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') {
     return appError('CONFLICT', 'a record with the same unique value already exists');
   }
   return storageFault(err) ?? err;
@@ -37,7 +38,7 @@ const NO_READS = reads();
 const READ_METHOD = /^(get|list|children|is[A-Z]|lowest|overlapping|retained|taken|used|using|count|find|all|has)/;
 
 /** The SQLite implementation of every repository over one open database. */
-export function createSqliteStore(db: Database): Store {
+export function createSqliteStore(db: SqlDatabase): Store {
   const generation = writeGenerationOf(db);
   // Rows the phone pipeline renders from: a write to them moves the generation. Tokens and audit
   // entries feed no phone file, and a token check on every agent report must not clear copies.

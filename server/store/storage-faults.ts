@@ -12,12 +12,19 @@ import { appError, isAppError, type DeskprovError } from '../errors.ts';
 /** SQLite result codes meaning "the database cannot be used right now" (sqlite.org/rescode.html). */
 const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|CORRUPT|NOTADB|READONLY|PROTOCOL)/;
 
+/**
+ * PostgreSQL's equivalents (postgresql.org/docs/current/errcodes-appendix.html): class 08
+ * (connection exception), 53 (insufficient resources; 53100 is a full disk), 57P01–57P03
+ * (shut down, cannot connect now), 57014 (statement timeout), and the socket's own errors.
+ */
+const PG_UNAVAILABLE = /^(08|53|57P0[1-3]|57014|ECONN|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE)/;
+
 /** The store failure as a deskprov error, or undefined when it is not a storage fault. */
 export function storageFault(err: unknown): DeskprovError | undefined {
   if (isAppError(err) || !(err instanceof Error)) return undefined;
   const code = (err as { code?: unknown }).code;
-  if (code === 'SQLITE_FULL') return appError('STORAGE_FULL', 'the disk holding the database is full; nothing was changed');
-  if ((typeof code === 'string' && UNAVAILABLE.test(code)) || /database connection is not open/.test(err.message)) {
+  if (code === 'SQLITE_FULL' || code === '53100') return appError('STORAGE_FULL', 'the disk holding the database is full; nothing was changed');
+  if ((typeof code === 'string' && (UNAVAILABLE.test(code) || PG_UNAVAILABLE.test(code))) || /database connection is not open/.test(err.message)) {
     return appError('STORAGE_UNAVAILABLE', 'the database is unavailable; nothing was changed, retry later');
   }
   return undefined;

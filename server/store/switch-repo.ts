@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.ts';
 import type { NetworkEvidence } from '../domain/e911-evidence.ts';
 import type { SwitchPollState, SwitchRecord } from '../domain/switch-inventory.ts';
 import type { Page, PageOf } from './repositories.ts';
@@ -107,7 +107,7 @@ const toSighting = (r: Row): SwitchSighting => ({
   observedAt: str(r.observed_at),
 });
 
-export function sqliteSwitches(db: Database): SwitchRepository {
+export function sqliteSwitches(db: SqlDatabase): SwitchRepository {
   const box = secretBoxOf(db);
   const toRecord = (r: Row): SwitchRecord => toSwitch(r, box);
   const insert = db.prepare(`INSERT INTO switches (id, site_id, name, host, port, snmp_version, credentials,

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lowestFree } from '../../server/domain/extension.ts';
@@ -8,14 +5,16 @@ import type { Device } from '../../server/domain/device.ts';
 import type { Extension } from '../../server/domain/extension.ts';
 import type { Site } from '../../server/domain/site.ts';
 import type { User } from '../../server/domain/user.ts';
-import { openDatabase, type Database } from '../../server/store/database.ts';
+import type { SqlDatabase } from '../../server/store/sql-database.ts';
 import type { Store } from '../../server/store/repositories.ts';
 import { createSqliteStore } from '../../server/store/sqlite-store.ts';
+import { STORE_ENGINES, withStoreEngines, type TestDatabase } from './helpers/store-engines.ts';
 
 const AT = '2026-03-01T09:00:00.000Z';
 const ALL = { limit: 100, offset: 0 };
-let dir: string;
-let db: Database;
+const openTestDatabase = withStoreEngines();
+let opened: TestDatabase;
+let db: SqlDatabase;
 let store: Store;
 
 const site: Site = {
@@ -72,20 +71,21 @@ const device = (id: string, mac: string, binding: Device['binding']): Device => 
   updatedAt: AT,
 });
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'deskprov-repo-'));
-  db = openDatabase(join(dir, 'deskprov.db'));
+// The same repository code and the same tests on both engines (P9).
+describe.each(STORE_ENGINES)('on %s', (engine) => {
+beforeEach(async () => {
+  opened = await openTestDatabase(engine);
+  db = opened.db;
   store = createSqliteStore(db);
   store.sites.insert(site);
   store.extensions.insert(ext(200));
   store.users.insert(user);
 });
 afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  opened.close();
 });
 
-describe('SQLite repositories', () => {
+describe('repositories', () => {
   it('round-trips sites and finds overlapping ranges and references', () => {
     expect(store.sites.get('s1')).toEqual(site);
     expect(store.sites.list(ALL)).toEqual({ items: [site], total: 1 });
@@ -176,7 +176,7 @@ describe('SQLite repositories', () => {
 
   it('refuses a device whose binding kind and extension disagree', () => {
     const bad = device('d2', '001565000002', null);
-    expect(() => db.prepare("INSERT INTO devices (id, mac, model, state, binding_kind, created_at, updated_at) VALUES ('x', 'm', 'y', 'provisioned', 'user', 'a', 'a')").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO devices (id, mac, model, state, binding_kind, created_at, updated_at) VALUES ('x', 'm', 'y', 'provisioned', 'user', 'a', 'a')").run()).toThrow(/check/i);
     store.devices.insert(bad);
     expect(store.devices.get('d2')?.binding).toBeNull();
   });
@@ -262,4 +262,5 @@ describe('lowest free extension', () => {
       { numRuns: 200 },
     );
   });
+});
 });

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../sql-database.ts';
 import type { AuditEvent } from '../../domain/audit.ts';
 import type { AuditRepository } from '../repositories.ts';
 import { pageOf, prepare, type Row, str, strOrNull, where } from './sql-helpers.ts';
@@ -19,17 +19,17 @@ function toEvent(r: Row): AuditEvent {
   };
 }
 
-export function sqliteAudit(db: Database): AuditRepository {
+export function sqliteAudit(db: SqlDatabase): AuditRepository {
   const insert = prepare(db, `INSERT INTO audit_events (at, actor_id, actor_name, action, entity_type, entity_id,
-    before, after) VALUES (@at, @actorId, @actorName, @action, @entityType, @entityId, @before, @after)`);
+    before, after) VALUES (@at, @actorId, @actorName, @action, @entityType, @entityId, @before, @after) RETURNING seq`).pluck();
   return {
     append: (e) => {
-      const info = insert.run({
+      const seq = insert.get({
         ...e,
         before: e.before === null || e.before === undefined ? null : JSON.stringify(e.before),
         after: e.after === null || e.after === undefined ? null : JSON.stringify(e.after),
       });
-      return { ...e, seq: Number(info.lastInsertRowid) };
+      return { ...e, seq: Number(seq) };
     },
     list: (filter, page) =>
       pageOf(

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../sql-database.ts';
 import type { Device, DeviceState, RestorableBinding } from '../../domain/device.ts';
 import type { DeviceRepository } from '../repositories.ts';
 import { likeSubstring, numOrNull, pageOf, prepare, type Row, str, strOrNull, where } from './sql-helpers.ts';
@@ -73,7 +73,7 @@ const COLUMNS = `id, mac, model, site_id, profile_id, label, state, binding_kind
 const VALUES = `@id, @mac, @model, @site, @profile, @label, @state, @kind, @user, @ext, @restorable, @restoreUntil,
   @revision, @agent, @seenAt, @ip, @ua, @firmware, @file, @served, @created, @updated`;
 
-export function sqliteDevices(db: Database): DeviceRepository {
+export function sqliteDevices(db: SqlDatabase): DeviceRepository {
   const insert = prepare(db, `INSERT INTO devices (${COLUMNS}) VALUES (${VALUES})`);
   const update = prepare(db, `UPDATE devices SET (${COLUMNS}) = (${VALUES}) WHERE id = @id`);
   const one = (sql: string, v: unknown): Device | undefined => {
@@ -116,7 +116,7 @@ export function sqliteDevices(db: Database): DeviceRepository {
     delete: (id) => void prepare(db, 'DELETE FROM devices WHERE id = ?').run(id),
     usingExtension: (n) =>
       many(
-        `SELECT * FROM devices WHERE extension_number = @v OR json_extract(restorable, '$.extensionNumber') = @v`,
+        `SELECT * FROM devices WHERE extension_number = @v OR CAST(json_extract(restorable, '$.extensionNumber') AS INTEGER) = @v`,
         { v: n },
       ),
     usingProfile: (id) => prepare(db, 'SELECT count(*) FROM devices WHERE profile_id = ?').pluck().get(id) as number,

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../sql-database.ts';
 import type { Extension } from '../../domain/extension.ts';
 import type { ExtensionRepository } from '../repositories.ts';
 import { secretBoxOf, type SecretBox } from '../secret-box.ts';
@@ -36,7 +36,7 @@ function params(e: Extension, box: SecretBox): Record<string, unknown> {
   };
 }
 
-export function sqliteExtensions(db: Database): ExtensionRepository {
+export function sqliteExtensions(db: SqlDatabase): ExtensionRepository {
   const box = secretBoxOf(db);
   const toExtension = (r: Row): Extension => rowToExtension(r, box);
   const insert = prepare(db, `INSERT INTO extensions (number, site_id, kind, auth_user, secret, display_name,

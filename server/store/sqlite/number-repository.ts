@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../sql-database.ts';
 import type { PhoneNumber } from '../../domain/e164.ts';
 import type { NumberRepository } from '../repositories.ts';
 import { numOrNull, pageOf, prepare, type Row, str, strOrNull } from './sql-helpers.ts';
@@ -25,7 +25,7 @@ function params(n: PhoneNumber): Record<string, unknown> {
   };
 }
 
-export function sqliteNumbers(db: Database): NumberRepository {
+export function sqliteNumbers(db: SqlDatabase): NumberRepository {
   const insert = prepare(db, `INSERT INTO numbers (e164, region, caller_id_name, extension_number, created_at,
     updated_at) VALUES (@e164, @region, @name, @ext, @created, @updated)`);
   const update = prepare(db, `UPDATE numbers SET region = @region, caller_id_name = @name, extension_number = @ext,

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../sql-database.ts';
 import type { Profile } from '../../domain/profile.ts';
 import type { ProfileSettings } from '../../provisioning/types.ts';
 import type { ProfileRepository } from '../repositories.ts';
@@ -28,7 +28,7 @@ function params(p: Profile): Record<string, unknown> {
   };
 }
 
-export function sqliteProfiles(db: Database): ProfileRepository {
+export function sqliteProfiles(db: SqlDatabase): ProfileRepository {
   const insert = prepare(db, `INSERT INTO profiles (id, name, parent_id, settings, revision, created_at, updated_at)
     VALUES (@id, @name, @parent, @settings, @revision, @created, @updated)`);
   const update = prepare(db, `UPDATE profiles SET name = @name, parent_id = @parent, settings = @settings,

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../sql-database.ts';
 import type { Site } from '../../domain/site.ts';
 import type { Page, PageOf, SiteRepository } from '../repositories.ts';
 import { pageOf, prepare, type Row, str } from './sql-helpers.ts';
@@ -34,7 +34,7 @@ function params(s: Site): Record<string, unknown> {
   };
 }
 
-export function sqliteSites(db: Database): SiteRepository {
+export function sqliteSites(db: SqlDatabase): SiteRepository {
   const insert = prepare(db, `INSERT INTO sites (id, name, timezone, networks, range_first, range_last, registrar,
     tftp_secrets, check_sync_allowed, created_at, updated_at) VALUES (@id, @name, @timezone, @networks, @first, @last,
     @registrar, @tftp, @checkSync, @created, @updated)`);
@@ -67,7 +67,7 @@ export function sqliteSites(db: Database): SiteRepository {
       (
         prepare(
           db,
-          'SELECT * FROM sites WHERE range_first <= ? AND range_last >= ? AND id IS NOT ?')
+          'SELECT * FROM sites WHERE range_first <= ? AND range_last >= ? AND id IS DISTINCT FROM ?')
           .all(last, first, exceptId) as Row[]
       ).map(toSite),
   };

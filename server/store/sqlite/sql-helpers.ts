@@ -1,15 +1,15 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from '../sql-database.ts';
 import type { Page, PageOf } from '../repositories.ts';
 
 export type Row = Record<string, unknown>;
 
-const cache = new WeakMap<Database, Map<string, Statement>>();
+const cache = new WeakMap<SqlDatabase, Map<string, SqlStatement>>();
 
 /**
  * `db.prepare(sql)`, compiled once per database and SQL text: compiling costs far more than
  * running these small statements. Each SQL text is used in one mode (pluck or not) only.
  */
-export function prepare(db: Database, sql: string): Statement {
+export function prepare(db: SqlDatabase, sql: string): SqlStatement {
   let statements = cache.get(db);
   if (statements === undefined) {
     statements = new Map();
@@ -34,7 +34,7 @@ export function where(conditions: [sql: string, value: unknown][]): { sql: strin
 
 /** One page of `SELECT * FROM <from> <where> ORDER BY <order>` and the total without paging. */
 export function pageOf<T>(
-  db: Database,
+  db: SqlDatabase,
   from: string,
   filter: { sql: string; params: unknown[] },
   order: string,

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../sql-database.ts';
 import type { ApiToken } from '../../domain/api-token.ts';
 import type { TokenRepository } from '../repositories.ts';
 import { pageOf, prepare, type Row, str, strOrNull } from './sql-helpers.ts';
@@ -31,7 +31,7 @@ function params(t: ApiToken): Record<string, unknown> {
   };
 }
 
-export function sqliteTokens(db: Database): TokenRepository {
+export function sqliteTokens(db: SqlDatabase): TokenRepository {
   const insert = prepare(db, `INSERT INTO api_tokens (id, name, role, user_id, site_id, hash, bootstrap, created_at,
     revoked_at) VALUES (@id, @name, @role, @user, @site, @hash, @bootstrap, @created, @revoked)`);
   const update = prepare(db, `UPDATE api_tokens SET name = @name, role = @role, user_id = @user, site_id = @site,

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlDatabase } from '../sql-database.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { User } from '../../domain/user.ts';
 import type { UserRepository } from '../repositories.ts';
@@ -32,7 +32,7 @@ function params(u: User): Record<string, unknown> {
   };
 }
 
-export function sqliteUsers(db: Database): UserRepository {
+export function sqliteUsers(db: SqlDatabase): UserRepository {
   const insert = prepare(db, `INSERT INTO users (id, name, email, role, site_id, licensed, extension_number,
     created_at, updated_at) VALUES (@id, @name, @email, @role, @site, @licensed, @ext, @created, @updated)`);
   const update = prepare(db, `UPDATE users SET name = @name, email = @email, role = @role, site_id = @site,

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, type Config } from '../../../server/config.ts';
 export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Config {
   return {
     dataDir,
+    databaseUrl: null,
     http: { host: '127.0.0.1', port: 0 },
     https: null,
     tftp: null,

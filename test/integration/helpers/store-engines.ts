@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStoreDatabase } from '../../../server/store/database.ts';
+import type { SqlDatabase, SqlEngine } from '../../../server/store/sql-database.ts';
+import { withPostgres } from '../../setup/postgres.ts';
+
+/** Both engines, for `describe.each(STORE_ENGINES)`. */
+export const STORE_ENGINES: readonly SqlEngine[] = ['sqlite', 'postgres'];
+
+export interface TestDatabase {
+  dir: string;
+  db: SqlDatabase;
+  close(): void;
+}
+
+/**
+ * Registers a PostgreSQL cluster for the file (started before its tests, only if a test asks
+ * for PostgreSQL) and returns an opener: a fresh data folder and a fresh, migrated database of
+ * the engine asked for (SQLite file in the folder, or a new database on the cluster).
+ */
+export function withStoreEngines(): (engine: SqlEngine) => Promise<TestDatabase> {
+  const cluster = withPostgres();
+  return async (engine) => {
+    const dir = mkdtempSync(join(tmpdir(), `deskprov-${engine}-`));
+    const databaseUrl = engine === 'postgres' ? await cluster().newDatabase() : null;
+    const db = await openStoreDatabase({ dataDir: dir, databaseUrl });
+    return {
+      dir,
+      db,
+      close() {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  };
+}
