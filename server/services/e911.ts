@@ -60,6 +60,11 @@ export interface E911Options {
    * transaction: the emergency-call notification (services/emergency-notify.ts). Must not throw.
    */
   reportTaken?: (device: Device, report: AgentReport) => void;
+  /**
+   * Told the MAC of each device whose status this instance changed, after the commit: other
+   * instances on the same PostgreSQL announce it on their status streams (services/index.ts).
+   */
+  statusChanged?: (mac: string) => void;
   /** Alerts of things other than devices: switches whose last poll failed (services/switches.ts). */
   otherAlerts?: (filter: { siteId?: string }) => readonly SwitchAlerts[];
   /**
@@ -139,10 +144,14 @@ export type StatusListener = (status: DeviceStatus) => void;
 export function createE911Service(ctx: ServiceContext, repo: E911Repository, opts: E911Options = {}) {
   const { store } = ctx;
   const listeners = new Set<StatusListener>();
-  const emit = (device: Device) => {
+  const emitHere = (device: Device) => {
     if (listeners.size === 0) return;
     const status = statusOf(device, stateOf(device.id), repo.allMapEntries());
     for (const listener of listeners) listener(status);
+  };
+  const emit = (device: Device) => {
+    emitHere(device);
+    opts.statusChanged?.(device.mac);
   };
   // After the commit: listeners see stored state, and the report's call (if any) is told once.
   const taken = (device: Device, report: AgentReport) => {
@@ -493,6 +502,7 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
         return statusOf(device, after, repo.allMapEntries());
       });
       for (const listener of listeners) listener(status);
+      opts.statusChanged?.(status.mac);
       return status;
     },
 
@@ -579,6 +589,12 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
     announce(mac: string): void {
       const device = store.devices.getByMac(mac);
       if (device !== undefined) emit(device);
+    },
+
+    /** Tells this instance's listeners only: another instance changed the device and told its peers. */
+    announceFromPeer(mac: string): void {
+      const device = store.devices.getByMac(mac);
+      if (device !== undefined) emitHere(device);
     },
 
     deviceStatus(mac: string): DeviceStatus {

@@ -28,6 +28,8 @@ import { sendCheckSync } from '../discovery/check-sync-sender.ts';
 import { createCheckSyncPush, type CheckSyncPushOptions } from './check-sync-push.ts';
 import { createUserService } from './user-service.ts';
 import { writeGenerationOf } from '../store/write-generation.ts';
+import { PostgresDatabase } from '../store/postgres/postgres-database.ts';
+import { createStatusRelay } from '../store/postgres/status-relay.ts';
 
 export interface ServiceDeps {
   db: SqlDatabase;
@@ -60,6 +62,7 @@ export function createServices(deps: ServiceDeps) {
   const profiles = createProfileService(ctx);
   const e911Repo = sqliteE911(deps.db);
   const switchRepo = sqliteSwitches(deps.db);
+  const statusRelay = deps.db instanceof PostgresDatabase ? createStatusRelay(deps.db, (mac) => e911.announceFromPeer(mac)) : null;
   const evidence = createLocationEvidence(ctx, e911Repo, switchRepo, deps.location?.evidence);
   const tokens = createTokenService(ctx, { generation: writeGenerationOf(deps.db).current });
   const phoneFetchProblems = createPhoneFetchProblems(ctx.now);
@@ -81,6 +84,8 @@ export function createServices(deps: ServiceDeps) {
     otherAlerts: (filter) => switches.alertsBySwitch(filter),
     fetchProblem: (device) => phoneFetchProblems.of(device.mac),
     reportTaken: (device, report) => emergencyNotify.reportTaken(device, report),
+    // Several instances on one PostgreSQL: each one's status stream shows every instance's changes.
+    ...(statusRelay === null ? {} : { statusChanged: (mac: string) => statusRelay.changed(mac) }),
   });
   // Kari's Law: told after each report; asks e911 where the device is.
   const emergencyNotify = createEmergencyNotify(ctx, { locate: (device) => placedBy(e911, device) }, deps.emergency);

@@ -138,7 +138,9 @@ export function sqliteRollouts(db: SqlDatabase): RolloutRepository {
     list(filter) {
       const rows = prepare(
         db,
-        `SELECT * FROM firmware_rollouts WHERE (@siteId IS NULL OR site_id = @siteId) AND (@status IS NULL OR status = @status)
+        // The casts give PostgreSQL the parameters' type, which a bare "@x IS NULL" does not.
+        `SELECT * FROM firmware_rollouts WHERE (CAST(@siteId AS TEXT) IS NULL OR site_id = @siteId)
+           AND (CAST(@status AS TEXT) IS NULL OR status = @status)
          ORDER BY created_at DESC, id`,
       ).all({ siteId: filter.siteId ?? null, status: filter.status ?? null }) as Row[];
       return rows.map(toRollout);

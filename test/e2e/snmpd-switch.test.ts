@@ -99,7 +99,7 @@ describe('polling Net-SNMP snmpd', () => {
   it('keeps polling over SNMPv3 after deskprov keys rotate re-sealed the credentials from another process', async () => {
     const v3 = { version: '3', user: USER.name, authKey: USER.authKey, privKey: USER.privKey };
     expect(await poll(v3, 'v3 before rotation')).toMatchObject({ ok: true });
-    const dataDir = dirname(api.db.name);
+    const dataDir = api.dir;
     const before = loadOrCreateKeyFile(join(dataDir, 'secret.key')).current;
     const rotated = await runBin(['keys', 'rotate', '--data', dataDir]);
     expect(rotated.code, rotated.stderr).toBe(0);

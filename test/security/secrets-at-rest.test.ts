@@ -40,7 +40,7 @@ async function secretsInUse(): Promise<string[]> {
 describe('secrets at rest', () => {
   it('keeps SIP secrets and device credentials out of a copied database file', async () => {
     const secrets = await secretsInUse();
-    server.db.pragma('wal_checkpoint(TRUNCATE)');
+    server.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     copyFileSync(join(server.dir, 'deskprov.db'), join(copyDir, 'deskprov.db'));
     const bytes = readFileSync(join(copyDir, 'deskprov.db')).toString('latin1');
     const values = everyStoredValue(join(copyDir, 'deskprov.db'));
@@ -58,7 +58,7 @@ describe('secrets at rest', () => {
   it('creates the key file readable by its owner only, and a copy without it yields no secret', async () => {
     const secrets = await secretsInUse();
     expect(statSync(join(server.dir, 'secret.key')).mode & 0o777).toBe(0o600);
-    server.db.pragma('wal_checkpoint(TRUNCATE)');
+    server.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     copyFileSync(join(server.dir, 'deskprov.db'), join(copyDir, 'deskprov.db'));
     // Without its key the copy does not open (no fresh key is made over sealed secrets) ...
     expect(() => openDatabase(join(copyDir, 'deskprov.db'))).toThrow(/sealed secrets .* is missing/);

@@ -24,7 +24,7 @@ let sim: SimulatedSwitch;
 let copyDir: string;
 let siteId: string;
 
-const dbFile = () => api.db.name;
+const dbFile = () => api.dbFile;
 const keyFile = () => join(dirname(dbFile()), 'secret.key');
 
 async function ok<T = any>(method: string, path: string, body?: unknown, status = 200): Promise<T> {
@@ -65,7 +65,7 @@ afterEach(async () => {
 describe('switch SNMP credentials at rest', () => {
   it('keeps the v2c community and the v3 keys out of the database file', async () => {
     await twoSwitches();
-    api.db.pragma('wal_checkpoint(TRUNCATE)');
+    api.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     const bytes = readFileSync(dbFile()).toString('latin1');
     const values = everyStoredValue(dbFile());
     for (const secret of SECRETS) {
@@ -83,7 +83,7 @@ describe('switch SNMP credentials at rest', () => {
 
   it('yields no credential from a copied database without its key file', async () => {
     await twoSwitches();
-    api.db.pragma('wal_checkpoint(TRUNCATE)');
+    api.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     copyFileSync(dbFile(), join(copyDir, 'deskprov.db'));
     expect(() => openDatabase(join(copyDir, 'deskprov.db'))).toThrow(/sealed secrets .* is missing/);
     // A key from another installation opens none of them either.

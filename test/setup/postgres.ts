@@ -8,7 +8,7 @@ import pg from 'pg';
 
 // vitest is loaded only inside a vitest worker: importing it anywhere else throws, and startPostgres
 // is also meant for scripts (benchmarks) that run outside vitest.
-const vitest = process.env.VITEST ? await import('vitest') : undefined;
+const vitest = process.env.VITEST_WORKER_ID === undefined ? undefined : await import('vitest');
 
 /** A throwaway PostgreSQL cluster on 127.0.0.1, owned by one test file. */
 export interface TestPostgres {

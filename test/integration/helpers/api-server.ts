@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { buildApp, type App } from '../../../server/http/app.ts';
 import { readCatalog } from '../../../server/io/read-catalog.ts';
 import { createServices, type Services } from '../../../server/services/index.ts';
-import { openDatabase, type Database } from '../../../server/store/database.ts';
+import type { SqlDatabase } from '../../../server/store/sql-database.ts';
+import { openTestStore } from './test-store.ts';
 import { testConfig } from './test-config.ts';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
@@ -19,7 +20,7 @@ export interface ApiAnswer<T = any> {
 export interface ApiServer {
   dir: string;
   dbFile: string;
-  db: Database;
+  db: SqlDatabase;
   services: Services;
   app: App;
   /** The first-start super-admin token. */
@@ -42,7 +43,7 @@ export interface ApiServer {
 export async function startApiServer(opts: { now?: () => Date } = {}): Promise<ApiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'deskprov-api-'));
   const dbFile = join(dir, 'deskprov.db');
-  const db = openDatabase(dbFile);
+  const db = await openTestStore(dir);
   const catalog = readCatalog(join(REPO, 'firmware-profiles'));
   const services = createServices({ db, catalog, ...(opts.now ? { now: opts.now } : {}) });
   const { token } = services.tokens.ensureBootstrap();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import { engineOf, type SqlDatabase } from '../../../server/store/sql-database.ts';
 import type { ApiServer } from './api-server.ts';
 
 export const SITE = {
@@ -34,18 +34,23 @@ export async function createUser(
 /**
  * A digest of every row of every table: equal digests mean the database content is unchanged.
  * (The file's bytes are not compared: WAL checkpoints move pages without changing content.)
+ * Rows are sorted by their text so the digest does not depend on either engine's scan order.
  */
-export function contentDigest(db: Database): string {
+export function contentDigest(db: SqlDatabase): string {
   const hash = createHash('sha256');
-  const tables = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-    .pluck()
-    .all() as string[];
+  const listTables =
+    engineOf(db) === 'postgres'
+      ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"
+      : "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
+  const tables = db.prepare(listTables).pluck().all() as string[];
   for (const table of tables) {
     hash.update(`\n# ${table}\n`);
-    for (const row of db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).raw().all()) {
-      hash.update(JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)));
-    }
+    const rows = db
+      .prepare(`SELECT * FROM "${table}"`)
+      .all()
+      .map((row) => JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)))
+      .sort();
+    for (const row of rows) hash.update(row);
   }
   return hash.digest('hex');
 }

@@ -6,13 +6,17 @@ import { testConfig } from './test-config.ts';
 import { buildApp, type App } from '../../../server/http/app.ts';
 import { readCatalog } from '../../../server/io/read-catalog.ts';
 import { createServices, type ServiceDeps, type Services } from '../../../server/services/index.ts';
-import { openDatabase, type Database } from '../../../server/store/database.ts';
+import type { SqlDatabase } from '../../../server/store/sql-database.ts';
+import { openTestStore } from './test-store.ts';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 
 /** The real app over a real SQLite file with agentless-location options (walker limits, poll spacing). */
 export interface LocationServer {
-  db: Database;
+  /** The data folder, and the SQLite file in it (when the run is on SQLite). */
+  dir: string;
+  dbFile: string;
+  db: SqlDatabase;
   services: Services;
   app: App;
   /** The first-start super-admin token. */
@@ -23,7 +27,7 @@ export interface LocationServer {
 
 export async function startLocationServer(location: NonNullable<ServiceDeps['location']>): Promise<LocationServer> {
   const dir = mkdtempSync(join(tmpdir(), 'deskprov-location-'));
-  const db = openDatabase(join(dir, 'deskprov.db'));
+  const db = await openTestStore(dir);
   const catalog = readCatalog(join(REPO, 'firmware-profiles'));
   const services = createServices({ db, catalog, location });
   const { token } = services.tokens.ensureBootstrap();
@@ -33,6 +37,8 @@ export async function startLocationServer(location: NonNullable<ServiceDeps['loc
   const { port } = app.server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}/api/v1`;
   return {
+    dir,
+    dbFile: join(dir, 'deskprov.db'),
     db,
     services,
     app,

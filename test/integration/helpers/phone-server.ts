@@ -12,7 +12,8 @@ import { createPhoneFrontEnd, type PhoneFrontEnd } from '../../../server/http/ph
 import { readCatalog } from '../../../server/io/read-catalog.ts';
 import type { PhoneTrustOptions } from '../../../server/services/phone-files.ts';
 import { createServices, type ServiceDeps, type Services } from '../../../server/services/index.ts';
-import { openDatabase, type Database } from '../../../server/store/database.ts';
+import type { SqlDatabase } from '../../../server/store/sql-database.ts';
+import { openTestStore } from './test-store.ts';
 import type { Catalog } from '../../../server/provisioning/types.ts';
 import { testConfig } from './test-config.ts';
 
@@ -21,7 +22,7 @@ const REPO = join(import.meta.dirname, '..', '..', '..');
 /** The real app with the phone front end, a real SQLite file, HTTP on 127.0.0.1 port 0, a movable clock. */
 export interface PhoneServer {
   dir: string;
-  db: Database;
+  db: SqlDatabase;
   catalog: Catalog;
   services: Services;
   front: PhoneFrontEnd;
@@ -39,7 +40,7 @@ export interface PhoneServer {
 
 export async function startPhoneServer(options: Partial<PhoneTrustOptions> = {}, serviceDeps: Pick<ServiceDeps, 'checkSync' | 'emergency'> = {}): Promise<PhoneServer> {
   const dir = mkdtempSync(join(tmpdir(), 'deskprov-phone-'));
-  const db = openDatabase(join(dir, 'deskprov.db'));
+  const db = await openTestStore(dir);
   const catalog = readCatalog(join(REPO, 'firmware-profiles'));
   let t = Date.parse('2026-03-02T09:00:00Z');
   const services = createServices({ db, catalog, now: () => new Date(t), ...serviceDeps });

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openDatabase, openStoreDatabase } from '../../../server/store/database.ts';
+import type { SqlDatabase, SqlEngine } from '../../../server/store/sql-database.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The superuser URL of the run's PostgreSQL cluster, in the `postgres` test project only. */
+    postgresUrl?: string;
+  }
+}
+
+/** The engine this test run's servers use: the `postgres` project runs the same suites on PostgreSQL. */
+export function engineUnderTest(): SqlEngine {
+  return inject('postgresUrl') === undefined ? 'sqlite' : 'postgres';
+}
+
+/**
+ * The database a test server opens in `dataDir`: the SQLite file there, or (in the `postgres`
+ * project, see vitest.config.ts) a fresh database on the run's cluster with its key in `dataDir`.
+ */
+export async function openTestStore(dataDir: string): Promise<SqlDatabase> {
+  const cluster = inject('postgresUrl');
+  if (cluster === undefined) return openDatabase(join(dataDir, 'deskprov.db'));
+  return openStoreDatabase({ dataDir, databaseUrl: await createDatabaseOn(cluster) });
+}
+
+/** A new empty database on the cluster, by URL. */
+export async function createDatabaseOn(clusterUrl: string): Promise<string> {
+  const name = `deskprov_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: clusterUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(clusterUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
