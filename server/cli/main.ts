@@ -8,6 +8,7 @@ import { dhcpCommand } from './commands/dhcp.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { importCommand, ImportRejected } from './commands/import.ts';
 import { keysCommand } from './commands/keys.ts';
+import { migrateCommand } from './commands/migrate.ts';
 import { numbersCommand } from './commands/numbers.ts';
 import { profilesCommand } from './commands/profiles.ts';
 import { rolloutsCommand } from './commands/rollouts.ts';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   rolloutsCommand(program, io);
   backupCommands(program, io);
   keysCommand(program, io);
+  migrateCommand(program, io);
   dhcpCommand(program, io);
   doctorCommand(program, io, setExit);
   // exitOverride and output settings are not inherited by subcommands added before them.
