@@ -22,6 +22,7 @@ import { deviceFileRoutes } from './routes/device-files.ts';
 import { firmwareRoutes } from './routes/firmware.ts';
 import { rolloutRoutes } from './routes/rollouts.ts';
 import { writeGenerationOf } from '../store/write-generation.ts';
+import { secretBoxOf } from '../store/secret-box.ts';
 
 /**
  * Wires the phone pipeline once per process: one render cache, one ban list and one "served"
@@ -83,7 +84,8 @@ export function createPhoneFrontEnd(deps: PhoneFrontEndDeps) {
     publicUrl,
     now,
     random,
-    nonceKey: randomBytes(32),
+    // Derived from the shared secret key: instances on one PostgreSQL accept each other's nonces.
+    nonceKey: secretBoxOf(deps.db).derive('digest-nonce'),
     onError: (err) => deps.logger?.error({ err }, 'phone pipeline: recording failed'),
     fetchProblems: deps.services.phoneFetchProblems,
     generation: writeGenerationOf(deps.db).current,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import type { SqlDatabase } from './sql-database.ts';
 
@@ -38,6 +38,12 @@ export interface SecretBox {
   currentKeyId(): string;
   /** Re-reads the key file (after a rotation by another process). */
   reload(): void;
+  /**
+   * A key for another purpose, derived from the current key (HMAC-SHA256 of the label): every
+   * instance holding the same key file derives the same one, e.g. the Digest nonce key, so a
+   * nonce one instance issued is good at the others behind a load balancer.
+   */
+  derive(label: string): Buffer;
   /** The key file, or null for an in-memory database's throwaway key. */
   readonly keyFile: string | null;
 }
@@ -125,6 +131,7 @@ function boxOver(source: () => KeyFile, keyFile: string | null, changed: () => b
   const box: SecretBox = {
     keyFile,
     currentKeyId: () => keys.current,
+    derive: (label) => createHmac('sha256', keyOf(keys.current) as Buffer).update(`deskprov:${label}`).digest(),
     reload: () => {
       keys = source();
       opened.clear();

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/store/database.ts';
 import { loadMigrations, migrate } from '../../server/store/migrate.ts';
+import { secretBoxOf } from '../../server/store/secret-box.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -59,5 +60,24 @@ describe('openDatabase', () => {
         .run(),
     ).toThrow(/FOREIGN KEY/);
     db.close();
+  });
+});
+
+describe('the secret key shared by instances', () => {
+  it('derives the same Digest nonce key in two data folders holding a copy of one key file', () => {
+    const other = mkdtempSync(join(tmpdir(), 'deskprov-db-copy-'));
+    try {
+      const a = openDatabase(join(dir, 'deskprov.db'));
+      copyFileSync(join(dir, 'secret.key'), join(other, 'secret.key'));
+      const b = openDatabase(join(other, 'deskprov.db'));
+      const fresh = mkdtempSync(join(tmpdir(), 'deskprov-db-fresh-'));
+      const c = openDatabase(join(fresh, 'deskprov.db'));
+      expect(secretBoxOf(a).derive('digest-nonce').equals(secretBoxOf(b).derive('digest-nonce'))).toBe(true);
+      expect(secretBoxOf(a).derive('digest-nonce').equals(secretBoxOf(c).derive('digest-nonce'))).toBe(false);
+      for (const db of [a, b, c]) db.close();
+      rmSync(fresh, { recursive: true, force: true });
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });

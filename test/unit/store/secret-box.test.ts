@@ -32,4 +32,13 @@ describe('secret box', () => {
     expect(isSealed('plain-old-secret')).toBe(false);
     expect(a.open('plain-old-secret')).toBe('plain-old-secret');
   });
+
+  it('derives one key per label from the current key, the same each time it is asked', () => {
+    const a = memorySecretBox();
+    const b = memorySecretBox();
+    expect(a.derive('digest-nonce').equals(a.derive('digest-nonce'))).toBe(true);
+    expect(a.derive('digest-nonce')).toHaveLength(32);
+    expect(a.derive('digest-nonce').equals(a.derive('other'))).toBe(false);
+    expect(a.derive('digest-nonce').equals(b.derive('digest-nonce'))).toBe(false);
+  });
 });
