@@ -15,6 +15,7 @@ if [[ "${1:-}" == "--smoke" ]]; then
   run bench/agent-reports.ts --devices 200 --rounds 1 --deadline 10
   run bench/memory-start.ts --devices 1000 --starts 1
   run bench/scaling.ts --sizes 300,1000 --deadline 5
+  run bench/scale-out.ts --devices 300 --deadline 5
   run bench/soak.ts --smoke
 else
   run bench/render.ts
@@ -23,6 +24,7 @@ else
   run bench/agent-reports.ts
   run bench/memory-start.ts
   run bench/scaling.ts
+  run bench/scale-out.ts
   # Last: ten minutes, and it exits non-zero when a soak criterion fails.
   run bench/soak.ts
 fi

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs the reference servers the benchmarks compare against: nginx (static files) and
-# tftp-hpa's in.tftpd. A policy-rc.d that refuses service starts keeps the packaged daemons from
-# starting on the machine's real interfaces; each benchmark starts its own on loopback.
+# Installs the reference servers the benchmarks compare against: nginx (static files),
+# tftp-hpa's in.tftpd and PostgreSQL. A policy-rc.d that refuses service starts keeps the
+# packaged daemons from starting on the machine's real interfaces; each benchmark starts its own on loopback.
 set -euo pipefail
 need=()
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
 command -v in.tftpd >/dev/null 2>&1 || [[ -x /usr/sbin/in.tftpd ]] || need+=(tftpd-hpa)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# The scale-out benchmark's PostgreSQL (pg_ctlcluster comes with the server package only).
+command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 [[ ${#need[@]} -eq 0 ]] && exit 0
 if [[ $(id -u) -ne 0 ]]; then
   echo "deskprov benchmarks need: ${need[*]}" >&2

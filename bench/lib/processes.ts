@@ -63,7 +63,14 @@ export function findTool(name: string): string {
  * `deskprov serve` as a phone would meet it: the CLI entry, HTTP on a loopback port, log lines to a
  * file (every phone request is logged at info, as in production). `extraArgs` adds flags.
  */
-export async function startDeskprov(opts: { dataDir: string; adminToken: string; logFile: string; extraArgs?: string[] }): Promise<Running> {
+export async function startDeskprov(opts: {
+  dataDir: string;
+  adminToken: string;
+  logFile: string;
+  extraArgs?: string[];
+  /** More environment, e.g. `DESKPROV_DB` for an instance on PostgreSQL. */
+  env?: Record<string, string>;
+}): Promise<Running> {
   const port = await freePort();
   const started = performance.now();
   const out = openSync(opts.logFile, 'a');
@@ -86,7 +93,7 @@ export async function startDeskprov(opts: { dataDir: string; adminToken: string;
       'info',
       ...(opts.extraArgs ?? []),
     ],
-    { env: { ...process.env, DESKPROV_ADMIN_TOKEN: opts.adminToken }, stdio: ['ignore', out, 'pipe'] },
+    { env: { ...process.env, DESKPROV_ADMIN_TOKEN: opts.adminToken, ...opts.env }, stdio: ['ignore', out, 'pipe'] },
   );
   const startMs = await new Promise<number>((resolve, reject) => {
     let err = '';

@@ -14,6 +14,8 @@ import { summarize, type LatencySummary } from './stats.ts';
 
 export interface StormOptions {
   port: number;
+  /** Several servers (instances behind DNS or a load balancer): phone i walks on `ports[i % n]`. */
+  ports?: readonly number[];
   walks: PhoneWalk[];
   concurrency: number;
   /** `digest`: answer challenges with the walk's secret; `none`: never send credentials. */
@@ -59,7 +61,8 @@ function get(port: number, agent: http.Agent, pathName: string, headers: Record<
 }
 
 export async function runStorm(options: StormOptions): Promise<StormResult> {
-  const { walks, port } = options;
+  const { walks } = options;
+  const ports = options.ports ?? [options.port];
   const latencies = new Float64Array(walks.reduce((n, w) => n + w.paths.length * 2, 0));
   let recorded = 0;
   let requests = 0;
@@ -73,7 +76,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
   };
   const saved = new Set<string>();
 
-  async function timed(agent: http.Agent, pathName: string, headers: Record<string, string>): Promise<Answer | null> {
+  async function timed(agent: http.Agent, pathName: string, headers: Record<string, string>, port: number): Promise<Answer | null> {
     const t0 = performance.now();
     requests += 1;
     try {
@@ -86,7 +89,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     }
   }
 
-  async function walk(w: PhoneWalk): Promise<void> {
+  async function walk(w: PhoneWalk, port: number): Promise<void> {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: w.ip });
     let challenge: Challenge | null = null;
     try {
@@ -97,7 +100,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
           if (challenge !== null && w.secret !== undefined) headers.authorization = digestAuthorization(challenge, 'GET', `/${pathName}`, w.mac, w.secret);
         };
         authorize();
-        let answer = await timed(agent, pathName, headers);
+        let answer = await timed(agent, pathName, headers, port);
         if (answer === null) continue;
         const stale = answer.status === 401 && /stale=true/i.test(String(answer.headers['www-authenticate'] ?? ''));
         if (answer.status === 401 && options.auth === 'digest' && (challenge === null || stale)) {
@@ -105,7 +108,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
           challenges += 1;
           challenge = parseChallenge(answer.headers['www-authenticate']);
           authorize();
-          answer = await timed(agent, pathName, headers);
+          answer = await timed(agent, pathName, headers, port);
           if (answer === null) continue;
         }
         if (answer.status !== 200) {
@@ -129,9 +132,9 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
   let next = 0;
   const worker = async () => {
     while (next < walks.length && performance.now() - started < options.deadlineMs) {
-      const w = walks[next++] as PhoneWalk;
+      const index = next++;
       phones += 1;
-      await walk(w);
+      await walk(walks[index] as PhoneWalk, ports[index % ports.length] as number);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, walks.length) }, worker));
