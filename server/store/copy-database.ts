@@ -86,12 +86,22 @@ export async function copySqliteToPostgres(sqliteFile: string, databaseUrl: stri
 export function copyDatabase(source: Database, target: SqlDatabase): CopyReport {
   if (engineOf(target) !== 'postgres') throw new Error('the target of a copy must be a PostgreSQL database');
   const started = performance.now();
+  // One read transaction: every table is read as of the same moment, even if a server still writes.
+  source.exec('BEGIN');
+  try {
+    return { tables: copyInOneSnapshot(source, target), elapsedMs: performance.now() - started };
+  } finally {
+    source.exec('COMMIT');
+  }
+}
+
+function copyInOneSnapshot(source: Database, target: SqlDatabase): CopiedTable[] {
   const tables = readSourceTables(source);
   const targetColumns = readTargetColumns(target);
   checkColumnsExist(tables, targetColumns);
   const { order, deferred } = copyOrder(source, tables);
 
-  const copied = target
+  return target
     .transaction(() => {
       refuseUnlessEmpty(target);
       for (const table of SEEDED_BY_MIGRATIONS) target.prepare(`DELETE FROM ${ident(table)}`).run();
@@ -104,7 +114,6 @@ export function copyDatabase(source: Database, target: SqlDatabase): CopyReport 
       return verifyCounts(source, target, order);
     })
     .immediate();
-  return { tables: copied, elapsedMs: performance.now() - started };
 }
 
 function ident(name: string): string {

@@ -24,11 +24,14 @@ export function migrateCommand(program: Command, io: CliIo): void {
       const report = await copySqliteToPostgres(sqliteFile, databaseUrl).catch((err: unknown) => {
         throw new Error(withoutSecret(err instanceof Error ? err.message : String(err), databaseUrl));
       });
-      const rows = report.tables.map((t) => ({ table: t.table, sqlite: t.sourceRows, postgresql: t.targetRows }));
+      const rows = report.tables
+        .map((t) => ({ table: t.table, sqlite: t.sourceRows, postgresql: t.targetRows }))
+        .sort((a, b) => a.table.localeCompare(b.table));
       io.stdout(table(rows, ['table', 'sqlite', 'postgresql']));
       const total = report.tables.reduce((sum, t) => sum + t.targetRows, 0);
       io.stdout(`copied ${total} rows in ${report.tables.length} tables in ${(report.elapsedMs / 1000).toFixed(1)} s; row counts match\n`);
-      io.stdout('start every instance with DESKPROV_DB set and a copy of this secret.key in its data folder\n');
+      const keyFile = path.join(path.dirname(sqliteFile), 'secret.key');
+      io.stdout(`start every instance with DESKPROV_DB set and a copy of ${keyFile} in its data folder\n`);
     });
 }
 
