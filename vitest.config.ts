@@ -17,6 +17,7 @@ const ON_POSTGRES = [
   'test/integration/request-evidence.test.ts',
   'test/integration/site-edit-config-revision.test.ts',
   'test/integration/switch-polling.test.ts',
+  'test/security/fault-database-unavailable.test.ts',
   'test/security/item-19-agent-other-device.test.ts',
 ];
 

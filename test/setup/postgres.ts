@@ -18,6 +18,10 @@ export interface TestPostgres {
   newDatabase(): Promise<string>;
   /** Stops the server (`pg_ctl stop -m fast`) and removes its directory. Safe to call twice. */
   stop(): Promise<void>;
+  /** Stops the server but keeps its data, as an outage would (`pg_ctl stop -m fast`). */
+  pause(): Promise<void>;
+  /** Starts a paused server again on the same port and data. */
+  resume(): Promise<void>;
 }
 
 const SUPERUSER = 'deskprov';
@@ -70,8 +74,12 @@ export async function startPostgres(): Promise<TestPostgres> {
     const port = await startOnFreePort(data, log, run);
     const url = `postgresql://${SUPERUSER}@127.0.0.1:${port}/postgres`;
     let stopped: Promise<void> | undefined;
+    const ctl = (...args: string[]) =>
+      run('pg_ctl', ['-D', data, ...args, '-w', '-t', String(START_TIMEOUT_S)], (START_TIMEOUT_S + 15) * 1000).then(() => undefined);
     return {
       url,
+      pause: () => ctl('-m', 'fast', 'stop'),
+      resume: () => ctl('-l', log, 'start'),
       newDatabase: () => createDatabase(url, port),
       stop: () =>
         (stopped ??= run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', String(START_TIMEOUT_S), 'stop'], (START_TIMEOUT_S + 15) * 1000)

@@ -38,9 +38,13 @@ export interface PhoneServer {
   close(): Promise<void>;
 }
 
-export async function startPhoneServer(options: Partial<PhoneTrustOptions> = {}, serviceDeps: Pick<ServiceDeps, 'checkSync' | 'emergency'> = {}): Promise<PhoneServer> {
+export async function startPhoneServer(
+  options: Partial<PhoneTrustOptions> = {},
+  serviceDeps: Pick<ServiceDeps, 'checkSync' | 'emergency'> = {},
+  databaseUrl?: string,
+): Promise<PhoneServer> {
   const dir = mkdtempSync(join(tmpdir(), 'deskprov-phone-'));
-  const db = await openTestStore(dir);
+  const db = await openTestStore(dir, databaseUrl);
   const catalog = readCatalog(join(REPO, 'firmware-profiles'));
   let t = Date.parse('2026-03-02T09:00:00Z');
   const services = createServices({ db, catalog, now: () => new Date(t), ...serviceDeps });

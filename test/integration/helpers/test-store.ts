@@ -19,9 +19,11 @@ export function engineUnderTest(): SqlEngine {
 
 /**
  * The database a test server opens in `dataDir`: the SQLite file there, or (in the `postgres`
- * project, see vitest.config.ts) a fresh database on the run's cluster with its key in `dataDir`.
+ * project, see vitest.config.ts) a fresh database on the run's cluster with its key in `dataDir`;
+ * or the PostgreSQL database a test names (one on a cluster of its own, to stop and start it).
  */
-export async function openTestStore(dataDir: string): Promise<SqlDatabase> {
+export async function openTestStore(dataDir: string, databaseUrl?: string): Promise<SqlDatabase> {
+  if (databaseUrl !== undefined) return openStoreDatabase({ dataDir, databaseUrl });
   const cluster = inject('postgresUrl');
   if (cluster === undefined) return openDatabase(join(dataDir, 'deskprov.db'));
   return openStoreDatabase({ dataDir, databaseUrl: await createDatabaseOn(cluster) });

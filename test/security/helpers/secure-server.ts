@@ -33,8 +33,8 @@ export interface SecureServer {
   close(): Promise<void>;
 }
 
-export async function startSecureServer(options: Partial<PhoneTrustOptions> = {}): Promise<SecureServer> {
-  const server = await startPhoneServer(options);
+export async function startSecureServer(options: Partial<PhoneTrustOptions> = {}, databaseUrl?: string): Promise<SecureServer> {
+  const server = await startPhoneServer(options, {}, databaseUrl);
   const ids = await seed(server);
   const get = async (name: string, headers: Record<string, string> = {}): Promise<Answer> => {
     const res = await fetch(`${server.root}${name}`, { headers: { 'user-agent': UA, ...headers } });
