@@ -237,6 +237,33 @@ describe('deskprov migrate', { timeout: 180_000 }, () => {
     expect(await withTarget(other, (db) => countRows(db, tables))).toEqual(withSource((db) => countRows(db, tables)));
   });
 
+  it('refuses a target whose schema lacks a column of the source, copying nothing', async () => {
+    const other = await cluster().newDatabase();
+    const installation = await withTarget(other, (db) => {
+      db.exec('ALTER TABLE devices DROP COLUMN last_ua');
+      return db.prepare('SELECT id FROM installation').pluck().get();
+    });
+    const run = await runBin(['migrate', '--from', `sqlite:${dbFile}`, '--to', other]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('table devices lacks column(s) last_ua');
+    const tables = withSource(copiedTables);
+    const after = await withTarget(other, (db) => ({ counts: countRows(db, tables), installation: db.prepare('SELECT id FROM installation').pluck().get() }));
+    expect(after.counts).toEqual(Object.fromEntries(tables.map((t) => [t, t === 'installation' ? 1 : 0])));
+    expect(after.installation).toBe(installation);
+  });
+
+  it('rolls the whole copy back when a row fails part-way, leaving the target empty', async () => {
+    const other = await cluster().newDatabase();
+    // The last device fails to insert, after sites, extensions and users went in.
+    await withTarget(other, (db) => db.exec(`ALTER TABLE devices ADD CHECK (label IS DISTINCT FROM 'Desk ${STANDALONE_DEVICES - 1}')`));
+    const run = await runBin(['migrate', '--from', `sqlite:${dbFile}`, '--to', other]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: .*check constraint/m);
+    const tables = withSource(copiedTables);
+    const counts = await withTarget(other, (db) => countRows(db, tables));
+    expect(counts).toEqual(Object.fromEntries(tables.map((t) => [t, t === 'installation' ? 1 : 0])));
+  });
+
   it('exits 1 with a clear message for a --from file that does not exist, creating nothing', async () => {
     const missing = join(dir, 'nowhere', 'deskprov.db');
     const run = await runBin(['migrate', '--from', `sqlite:${missing}`, '--to', await cluster().newDatabase()]);
