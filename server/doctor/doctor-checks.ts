@@ -50,7 +50,12 @@ export interface DoctorFacts {
   publicUrl: { url: string; result: ProbeResult };
   /** Null when HTTPS is off. */
   tls: null | { file: string; certificate: { notAfter: Date; subject: string } | { error: string } };
-  database: { file: string; integrity: { ok: true } | { ok: false; reason: 'missing' | 'unreadable' | 'damaged'; problems: string[] } };
+  /** `file` is the SQLite file, or the PostgreSQL URL without user and password. */
+  database: {
+    engine: 'sqlite' | 'postgres';
+    file: string;
+    integrity: { ok: true } | { ok: false; reason: 'missing' | 'unreadable' | 'damaged' | 'unreachable'; problems: string[] };
+  };
   disk: { path: string; freeBytes: number; totalBytes: number } | { path: string; error: string };
   catalogue: { models: number } | { error: string };
   /** `timedatectl show -p NTPSynchronized`: true/false, null when it could not say. */
@@ -206,6 +211,7 @@ export function checkTls(tls: NonNullable<DoctorFacts['tls']>, now: Date): Findi
 
 export function checkDatabase(db: DoctorFacts['database']): Finding {
   const check = 'database.integrity';
+  if (db.engine === 'postgres') return checkPostgres(db);
   if (db.integrity.ok) return ok(check, `PRAGMA integrity_check on ${db.file} says ok`);
   if (db.integrity.reason === 'unreadable') {
     return fail(
@@ -225,6 +231,23 @@ export function checkDatabase(db: DoctorFacts['database']): Finding {
     check,
     `the database ${db.file} is damaged or unreadable: ${listList(db.integrity.problems)}`,
     'stop deskprov and restore the newest backup (deskprov restore <file>); keep the damaged file for inspection',
+  );
+}
+
+function checkPostgres(db: DoctorFacts['database']): Finding {
+  const check = 'database.integrity';
+  if (db.integrity.ok) return ok(check, `PostgreSQL at ${db.file} answers and holds deskprov's tables`);
+  if (db.integrity.reason === 'missing') {
+    return fail(
+      check,
+      `PostgreSQL at ${db.file} answers but holds no deskprov tables: no instance has started with it yet, or DESKPROV_DB names another database`,
+      'start one instance with this DESKPROV_DB (it creates the tables), or move an installation in with deskprov migrate',
+    );
+  }
+  return fail(
+    check,
+    `PostgreSQL at ${db.file} cannot be used: ${listList(db.integrity.problems)}`,
+    'start PostgreSQL, or fix DESKPROV_DB (host, port, database, user and password) and the server\'s pg_hba.conf',
   );
 }
 

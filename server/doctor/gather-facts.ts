@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { readCatalog } from '../io/read-catalog.ts';
-import { readDoctorDatabase } from '../store/doctor-read-repo.ts';
+import { readDoctorDatabase, readDoctorPostgres } from '../store/doctor-read-repo.ts';
 import type { DoctorFacts, ListenerFacts, ProbeResult, SocketHolder } from './doctor-checks.ts';
 
 export interface GatherOptions {
@@ -45,13 +45,16 @@ export async function gatherFacts(options: GatherOptions): Promise<DoctorFacts> 
     clockFacts(timeoutMs),
   ]);
   const dbFile = path.join(config.dataDir, 'deskprov.db');
-  const database = readDoctorDatabase(dbFile);
+  const database = config.databaseUrl === null ? readDoctorDatabase(dbFile) : readDoctorPostgres(config.databaseUrl);
   return {
     now: options.now ?? new Date(),
     listeners,
     publicUrl: { url: config.publicUrl, result: publicProbe },
     tls: config.https === null ? null : tlsFacts(path.join(config.dataDir, 'tls', 'cert.pem')),
-    database: { file: dbFile, integrity: database.integrity },
+    database:
+      config.databaseUrl === null
+        ? { engine: 'sqlite', file: dbFile, integrity: database.integrity }
+        : { engine: 'postgres', file: withoutCredentials(config.databaseUrl), integrity: database.integrity },
     disk: diskFacts(config.dataDir),
     catalogue: catalogueFacts(options.packageRoot),
     clock,
@@ -242,4 +245,10 @@ function clockFacts(timeoutMs: number): Promise<DoctorFacts['clock']> {
       resolve({ synchronized: null, detail });
     });
   });
+}
+
+/** The database URL as doctor may show it: host, port and database name, never user or password. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
 }

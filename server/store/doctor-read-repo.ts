@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
+import { PostgresDatabase } from './postgres/postgres-database.ts';
+import { engineOf, type SqlDatabase } from './sql-database.ts';
 
 /**
  * Read-only looks into a data folder's database for `deskprov doctor`: it opens the file without
@@ -7,10 +9,13 @@ import BetterSqlite3 from 'better-sqlite3';
  */
 
 /**
- * Why the database is not ok: `missing` (no file: the server never ran with this data folder),
- * `unreadable` (the file exists but this user may not open it), `damaged` (SQLite says so).
+ * Why the database is not ok: `missing` (no file, or a PostgreSQL database without deskprov's
+ * tables: the server never ran with it), `unreadable` (the file exists but this user may not open
+ * it), `damaged` (SQLite says so), `unreachable` (PostgreSQL does not answer or refuses the login).
  */
-export type IntegrityResult = { ok: true } | { ok: false; reason: 'missing' | 'unreadable' | 'damaged'; problems: string[] };
+export type IntegrityResult =
+  | { ok: true }
+  | { ok: false; reason: 'missing' | 'unreadable' | 'damaged' | 'unreachable'; problems: string[] };
 
 /** SQLite's answer when it cannot open a file (permissions, or a folder it may not write -shm into). */
 const CANNOT_OPEN = new Set(['SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM', 'SQLITE_AUTH', 'EACCES']);
@@ -56,9 +61,39 @@ export function readDoctorDatabase(file: string): DoctorDatabaseFacts {
   }
 }
 
-function inventoryGaps(db: BetterSqlite3.Database): InventoryGaps | null {
-  const hasSites = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sites'").get() !== undefined;
-  if (!hasSites) return null;
+/**
+ * The same facts from the PostgreSQL database several instances share (`DESKPROV_DB`): whether it
+ * answers, whether deskprov's tables are there, and the inventory gaps. Reads only.
+ */
+export function readDoctorPostgres(url: string): DoctorDatabaseFacts {
+  let db: PostgresDatabase;
+  try {
+    db = new PostgresDatabase(url, { statementTimeoutMs: 5_000, connectTimeoutMs: 5_000 });
+  } catch (err) {
+    return { integrity: { ok: false, reason: 'unreachable', problems: [(err as Error).message] }, inventory: null };
+  }
+  try {
+    if (!hasTable(db, 'schema_migrations')) {
+      return { integrity: { ok: false, reason: 'missing', problems: ['no deskprov tables in this database'] }, inventory: null };
+    }
+    return { integrity: { ok: true }, inventory: inventoryGaps(db) };
+  } catch (err) {
+    return { integrity: { ok: false, reason: 'unreachable', problems: [(err as Error).message] }, inventory: null };
+  } finally {
+    db.close();
+  }
+}
+
+function hasTable(db: SqlDatabase, name: string): boolean {
+  const sql =
+    engineOf(db) === 'postgres'
+      ? 'SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?'
+      : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?";
+  return db.prepare(sql).get(name) !== undefined;
+}
+
+function inventoryGaps(db: SqlDatabase): InventoryGaps | null {
+  if (!hasTable(db, 'sites')) return null;
   const sites = db.prepare('SELECT id, name, networks, registrar FROM sites ORDER BY name').all() as Array<{
     id: string;
     name: string;
@@ -88,7 +123,7 @@ function inventoryGaps(db: BetterSqlite3.Database): InventoryGaps | null {
   // one, or its site has a default location (docs/E911.md resolution order).
   const devices = db
     .prepare(
-      `SELECT d.mac, d.site_id AS siteId FROM devices d
+      `SELECT d.mac, d.site_id AS "siteId" FROM devices d
          LEFT JOIN e911_device_state s ON s.device_id = d.id
         WHERE d.state = 'provisioned'
           AND s.assigned_location_id IS NULL

@@ -35,7 +35,7 @@ function healthyFacts(): DoctorFacts {
     listeners: [listener({}), listener({ name: 'tftp', protocol: 'udp', port: 69, answersAsDeskprov: null })],
     publicUrl: { url: 'http://192.0.2.10/', result: { ok: true, status: 200, deskprov: true } },
     tls: null,
-    database: { file: 'data/deskprov.db', integrity: { ok: true } },
+    database: { engine: 'sqlite', file: 'data/deskprov.db', integrity: { ok: true } },
     disk: { path: 'data', freeBytes: 10 * DISK_WARN_BYTES, totalBytes: 20 * DISK_WARN_BYTES },
     catalogue: { models: 70 },
     clock: { synchronized: true, detail: 'timedatectl: NTPSynchronized=yes' },
@@ -112,11 +112,22 @@ describe('doctor checks', () => {
 
   it('tells a missing, an unreadable and a damaged database apart, with a different fix each', () => {
     const db = (reason: 'missing' | 'unreadable' | 'damaged') =>
-      checkDatabase({ file: 'data/deskprov.db', integrity: { ok: false, reason, problems: ['x'] } });
+      checkDatabase({ engine: 'sqlite', file: 'data/deskprov.db', integrity: { ok: false, reason, problems: ['x'] } });
     expect(db('missing').fix).toContain('give doctor the data folder serve uses');
     expect(db('unreadable').fix).toContain('run doctor as root');
     expect(db('damaged').fix).toContain('deskprov restore');
     expect([db('missing'), db('unreadable'), db('damaged')].map((f) => f.status)).toEqual(['fail', 'fail', 'fail']);
+  });
+
+  it('names a shared PostgreSQL by host and database, and tells no tables from no answer', () => {
+    const pg = (integrity: DoctorFacts['database']['integrity']) =>
+      checkDatabase({ engine: 'postgres', file: 'postgres://db.example:5432/deskprov', integrity });
+    expect(pg({ ok: true })).toMatchObject({ status: 'ok', explanation: expect.stringContaining('postgres://db.example:5432/deskprov answers') });
+    expect(pg({ ok: false, reason: 'missing', problems: ['x'] }).fix).toContain('start one instance with this DESKPROV_DB');
+    const down = pg({ ok: false, reason: 'unreachable', problems: ['connect ECONNREFUSED'] });
+    expect(down.status).toBe('fail');
+    expect(down.explanation).toContain('ECONNREFUSED');
+    expect(down.fix).toContain('start PostgreSQL');
   });
 
   it('exits 1 when any check fails, 0 when there are only warnings', () => {
