@@ -131,11 +131,9 @@ export class PostgresDatabase implements SqlDatabase {
 
   private inTransactionRun<T>(fn: () => T): T {
     const savepoint = this.depth > 0 ? `deskprov_sp_${this.depth}` : null;
-    this.query(savepoint === null ? 'BEGIN' : `SAVEPOINT ${savepoint}`, null);
-    if (savepoint === null) {
-      this.wroteInTransaction = false;
-      this.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK], 'deskprov_write_lock');
-    }
+    // One round trip for the start and the lock (the simple protocol takes both statements).
+    this.query(savepoint === null ? `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})` : `SAVEPOINT ${savepoint}`, null);
+    if (savepoint === null) this.wroteInTransaction = false;
     this.depth += 1;
     let result: T;
     try {
@@ -150,8 +148,8 @@ export class PostgresDatabase implements SqlDatabase {
       if (savepoint !== null) {
         this.query(`RELEASE SAVEPOINT ${savepoint}`, null);
       } else {
-        if (this.wroteInTransaction) this.notifyWrite();
-        this.query('COMMIT', null);
+        // The notice and the commit in one round trip; the payload is this instance's own UUID.
+        this.query(this.wroteInTransaction ? `SELECT pg_notify('${WRITES_CHANNEL}', '${this.instanceId} '); COMMIT` : 'COMMIT', null);
       }
     } catch (err) {
       this.rollback(savepoint);
