@@ -593,6 +593,8 @@ export function createE911Service(ctx: ServiceContext, repo: E911Repository, opt
 
     /** Tells this instance's listeners only: another instance changed the device and told its peers. */
     announceFromPeer(mac: string): void {
+      // No stream open here: nothing to read for (a fleet reporting elsewhere would cost a read each).
+      if (listeners.size === 0) return;
       const device = store.devices.getByMac(mac);
       if (device !== undefined) emitHere(device);
     },
