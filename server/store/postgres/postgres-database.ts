@@ -8,10 +8,13 @@ import { bindParameters, translateSql, type TranslatedSql } from './translate-sq
 const WORKER = fileURLToPath(new URL('./pg-worker.mjs', import.meta.url));
 
 /**
- * Every write transaction takes this one advisory lock first (postgresql.org/docs/current/
- * explicit-locking.html#ADVISORY-LOCKS): writers on all instances run one after another, as
- * SQLite's single writer does, so the services' read-then-write rules (the lowest free extension,
- * the claim window) hold across instances without a retry loop in each of them.
+ * Every `immediate` transaction (the services' `store.transaction`, migrations) takes this one
+ * advisory lock first (postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS): they
+ * run one after another on all instances, as SQLite's single writer does, so the services'
+ * read-then-write rules (the lowest free extension, the claim window) hold across instances
+ * without a retry loop in each of them. A plain transaction (the phone pipeline's served-file
+ * records: upserts of one device's own rows) does not wait for it: the lock is waited for with the
+ * event loop stopped, and a fetch's bookkeeping must not queue behind another instance's edit.
  */
 const WRITE_LOCK = 4_242_001;
 
@@ -100,8 +103,9 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   transaction<F extends (...args: any[]) => unknown>(fn: F): SqlTransaction<F> {
-    const run = (...args: unknown[]): ReturnType<F> => this.inTransactionRun(() => fn(...args) as ReturnType<F>);
-    return Object.assign(run, { immediate: run }) as SqlTransaction<F>;
+    const run = (...args: unknown[]): ReturnType<F> => this.inTransactionRun(() => fn(...args) as ReturnType<F>, false);
+    const immediate = (...args: unknown[]): ReturnType<F> => this.inTransactionRun(() => fn(...args) as ReturnType<F>, true);
+    return Object.assign(run, { immediate }) as SqlTransaction<F>;
   }
 
   /**
@@ -129,10 +133,11 @@ export class PostgresDatabase implements SqlDatabase {
     this.notifyPeers(WRITES_CHANNEL);
   }
 
-  private inTransactionRun<T>(fn: () => T): T {
+  private inTransactionRun<T>(fn: () => T, locked: boolean): T {
     const savepoint = this.depth > 0 ? `deskprov_sp_${this.depth}` : null;
     // One round trip for the start and the lock (the simple protocol takes both statements).
-    this.query(savepoint === null ? `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})` : `SAVEPOINT ${savepoint}`, null);
+    const begin = locked ? `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})` : 'BEGIN';
+    this.query(savepoint === null ? begin : `SAVEPOINT ${savepoint}`, null);
     if (savepoint === null) this.wroteInTransaction = false;
     this.depth += 1;
     let result: T;
