@@ -86,8 +86,6 @@ export function createSwitchService(
   const announce = (macs: readonly string[]): void => {
     if (macs.length > 0) opts.announceMoved?.(macs);
   };
-  // The first sweep also looks at the hour before start: fetches taken just before a restart.
-  let sweptUntil = ctx.now().getTime() - 3600_000;
 
   const must = (id: string): SwitchRecord => repo.get(id) ?? notFound('switch', id);
   const view = (s: SwitchRecord): SwitchView => ({ ...switchView(s), poll: repo.pollState(s.id) ?? null });
@@ -353,13 +351,15 @@ export function createSwitchService(
     sweep(): string[] {
       const now = ctx.now().getTime();
       const iso = (t: number) => new Date(t).toISOString();
-      const from = sweptUntil;
+      // The mark is shared by every instance on the database, so a device is swept once, not
+      // once per instance. The very first sweep also looks at the hour before: fetches taken
+      // just before a restart.
+      const from = Date.parse(store.transaction(() => repo.advanceSweep(iso(now), iso(now - 3_600_000))));
       const window = (source: 'snmp' | 'request'): [string, string] => {
         const age = evidence.maxAgeMs[source] ?? Number.POSITIVE_INFINITY;
         return Number.isFinite(age) ? [iso(from - age), iso(now - age)] : [iso(now), iso(now)];
       };
       const ids = repo.devicesToRecheck({ changedSince: iso(from), requestExpired: window('request'), snmpExpired: window('snmp') });
-      sweptUntil = now;
       const moved: string[] = [];
       for (let i = 0; i < ids.length; i += 500) {
         store.transaction(() => moved.push(...relocateAll(ids.slice(i, i + 500))));

@@ -49,6 +49,12 @@ export interface SwitchRepository {
    * only ones a periodic re-resolution needs to look at.
    */
   devicesToRecheck(windows: { changedSince: string; requestExpired: [string, string]; snmpExpired: [string, string] }): string[];
+
+  /**
+   * Moves the sweep's shared mark to `now` (never back) and returns where it stood: the last
+   * sweep of any instance on this database, or `first` when none has run yet (migration 920).
+   */
+  advanceSweep(now: string, first: string): string;
 }
 
 const json = (v: unknown): string => JSON.stringify(v);
@@ -137,6 +143,9 @@ export function sqliteSwitches(db: SqlDatabase): SwitchRepository {
   const putRequest = db.prepare(`INSERT INTO request_sightings (device_id, origin, ip, observed_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (device_id, origin) DO UPDATE SET ip = excluded.ip, observed_at = excluded.observed_at`);
   const requestsOf = db.prepare('SELECT * FROM request_sightings WHERE device_id = ? ORDER BY origin');
+  const sweptUntil = db.prepare('SELECT swept_until FROM location_sweep WHERE id = 1').pluck();
+  const markSwept = db.prepare(`INSERT INTO location_sweep (id, swept_until) VALUES (1, @at)
+    ON CONFLICT (id) DO UPDATE SET swept_until = excluded.swept_until WHERE excluded.swept_until > location_sweep.swept_until`);
   const recheck = db.prepare(`SELECT id FROM devices WHERE last_seen_at >= @since
     UNION SELECT device_id FROM request_sightings WHERE observed_at >= @since
     UNION SELECT id FROM devices WHERE last_seen_at >= @reqFrom AND last_seen_at < @reqTo
@@ -193,6 +202,11 @@ export function sqliteSwitches(db: SqlDatabase): SwitchRepository {
           snmpTo: w.snmpExpired[1],
         }) as Row[]
       ).map((r) => str(r.id)),
+    advanceSweep(now, first) {
+      const before = (sweptUntil.get() as string | undefined) ?? first;
+      markSwept.run({ at: now });
+      return before;
+    },
     requestSightingsOfDevice: (deviceId) =>
       (requestsOf.all(deviceId) as Row[]).map((r) => ({ deviceId: str(r.device_id), origin: str(r.origin), ip: str(r.ip), observedAt: str(r.observed_at) })),
   };

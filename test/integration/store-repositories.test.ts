@@ -8,6 +8,7 @@ import type { User } from '../../server/domain/user.ts';
 import type { SqlDatabase } from '../../server/store/sql-database.ts';
 import type { Store } from '../../server/store/repositories.ts';
 import { createSqliteStore } from '../../server/store/sqlite-store.ts';
+import { sqliteSwitches } from '../../server/store/switch-repo.ts';
 import { STORE_ENGINES, withStoreEngines, type TestDatabase } from './helpers/store-engines.ts';
 
 const AT = '2026-03-01T09:00:00.000Z';
@@ -228,6 +229,17 @@ describe('repositories', () => {
       ).toThrow('inner');
     });
     expect(store.extensions.takenInRange(200, 299)).toEqual([200, 202]);
+  });
+
+  it('keeps one sweep mark for every instance: it moves forward only and answers where it stood', () => {
+    const a = sqliteSwitches(db);
+    const b = sqliteSwitches(db);
+    expect(a.advanceSweep('2026-03-01T10:00:00.000Z', '2026-03-01T09:00:00.000Z')).toBe('2026-03-01T09:00:00.000Z');
+    // Another instance's sweep starts where the first one stopped.
+    expect(b.advanceSweep('2026-03-01T10:01:00.000Z', '2026-03-01T09:01:00.000Z')).toBe('2026-03-01T10:00:00.000Z');
+    // A clock behind the others does not move the mark back.
+    expect(a.advanceSweep('2026-03-01T09:30:00.000Z', '2026-03-01T08:30:00.000Z')).toBe('2026-03-01T10:01:00.000Z');
+    expect(b.advanceSweep('2026-03-01T10:02:00.000Z', '2026-03-01T09:02:00.000Z')).toBe('2026-03-01T10:01:00.000Z');
   });
 
   it('pages listings with limit and offset and reports the total', () => {
