@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase, openStoreDatabase } from './database.ts';
 import { engineOf, type SqlDatabase } from './sql-database.ts';
+import { tableNames } from './sqlite/sql-helpers.ts';
 
 /**
  * Copies an embedded SQLite database into an empty PostgreSQL one (`deskprov migrate`,
@@ -121,10 +122,7 @@ function ident(name: string): string {
 }
 
 function readSourceTables(source: Database): Map<string, SourceTable> {
-  const names = source
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
-    .pluck()
-    .all() as string[];
+  const names = tableNames(source);
   const tables = new Map<string, SourceTable>();
   for (const name of names.filter((n) => n !== MIGRATIONS_TABLE)) {
     const info = source.prepare('SELECT name, "notnull" AS not_null, pk FROM pragma_table_info(?) ORDER BY cid').all(name) as {
@@ -252,10 +250,7 @@ function countNonNull(source: Database, table: string, columns: string[]): numbe
 }
 
 function refuseUnlessEmpty(target: SqlDatabase): void {
-  const tables = target
-    .prepare("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
-    .pluck()
-    .all() as string[];
+  const tables = tableNames(target);
   const holding = tables
     .filter((t) => t !== MIGRATIONS_TABLE && !SEEDED_BY_MIGRATIONS.has(t))
     .filter((t) => target.prepare(`SELECT EXISTS (SELECT 1 FROM ${ident(t)})`).pluck().get() === 1);

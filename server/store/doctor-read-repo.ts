@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { PostgresDatabase } from './postgres/postgres-database.ts';
-import { engineOf, type SqlDatabase } from './sql-database.ts';
+import type { SqlDatabase } from './sql-database.ts';
+import { tableNames } from './sqlite/sql-helpers.ts';
 
 /**
  * Read-only looks into a data folder's database for `deskprov doctor`: it opens the file without
@@ -85,11 +86,7 @@ export function readDoctorPostgres(url: string): DoctorDatabaseFacts {
 }
 
 function hasTable(db: SqlDatabase, name: string): boolean {
-  const sql =
-    engineOf(db) === 'postgres'
-      ? 'SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?'
-      : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?";
-  return db.prepare(sql).get(name) !== undefined;
+  return tableNames(db).includes(name);
 }
 
 function inventoryGaps(db: SqlDatabase): InventoryGaps | null {

@@ -1,4 +1,4 @@
-import type { SqlDatabase, SqlStatement } from '../sql-database.ts';
+import { engineOf, type SqlDatabase, type SqlStatement } from '../sql-database.ts';
 import type { Page, PageOf } from '../repositories.ts';
 
 export type Row = Record<string, unknown>;
@@ -55,3 +55,12 @@ export function likeSubstring(text: string): string {
 export const str = (v: unknown): string => v as string;
 export const strOrNull = (v: unknown): string | null => (v === null ? null : (v as string));
 export const numOrNull = (v: unknown): number | null => (v === null ? null : Number(v));
+
+/** The database's own tables, sorted by name: SQLite's internal `sqlite_*` tables and views left out. */
+export function tableNames(db: SqlDatabase): string[] {
+  const sql =
+    engineOf(db) === 'postgres'
+      ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+      : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
+  return prepare(db, sql).pluck().all() as string[];
+}
