@@ -80,7 +80,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       url,
       pause: () => ctl('-m', 'fast', 'stop'),
       resume: () => ctl('-l', log, 'start'),
-      newDatabase: () => createDatabase(url, port),
+      newDatabase: () => createDatabaseOn(url),
       stop: () =>
         (stopped ??= run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', String(START_TIMEOUT_S), 'stop'], (START_TIMEOUT_S + 15) * 1000)
           .then(() => undefined)
@@ -166,16 +166,19 @@ async function postgresUser(): Promise<{ uid: number; gid: number }> {
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
-async function createDatabase(url: string, port: number): Promise<string> {
+/** Creates an empty database with a random name on the cluster `clusterUrl` names; resolves with its URL. */
+export async function createDatabaseOn(clusterUrl: string): Promise<string> {
   const name = `deskprov_test_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: clusterUrl });
   await client.connect();
   try {
     await client.query(`CREATE DATABASE ${name}`);
   } finally {
     await client.end();
   }
-  return `postgresql://${SUPERUSER}@127.0.0.1:${port}/${name}`;
+  const url = new URL(clusterUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** A TCP port nothing listens on right now (the OS picks it for a throwaway listener). */

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStoreDatabase } from '../../../server/store/database.ts';
 import type { SqlDatabase, SqlEngine } from '../../../server/store/sql-database.ts';
 import { withPostgres } from '../../setup/postgres.ts';
+import { openTestStore } from './test-store.ts';
 
 /** Both engines, for `describe.each(STORE_ENGINES)`. */
 export const STORE_ENGINES: readonly SqlEngine[] = ['sqlite', 'postgres'];
@@ -23,8 +23,7 @@ export function withStoreEngines(): (engine: SqlEngine) => Promise<TestDatabase>
   const cluster = withPostgres();
   return async (engine) => {
     const dir = mkdtempSync(join(tmpdir(), `deskprov-${engine}-`));
-    const databaseUrl = engine === 'postgres' ? await cluster().newDatabase() : null;
-    const db = await openStoreDatabase({ dataDir: dir, databaseUrl });
+    const db = await openTestStore(dir, engine === 'postgres' ? await cluster().newDatabase() : undefined);
     return {
       dir,
       db,

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, openStoreDatabase } from '../../../server/store/database.ts';
 import type { SqlDatabase, SqlEngine } from '../../../server/store/sql-database.ts';
+import { createDatabaseOn } from '../../setup/postgres.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,19 +26,4 @@ export async function openTestStore(dataDir: string, databaseUrl?: string): Prom
   const cluster = inject('postgresUrl');
   if (cluster === undefined) return openDatabase(join(dataDir, 'deskprov.db'));
   return openStoreDatabase({ dataDir, databaseUrl: await createDatabaseOn(cluster) });
-}
-
-/** A new empty database on the cluster, by URL. */
-export async function createDatabaseOn(clusterUrl: string): Promise<string> {
-  const name = `deskprov_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: clusterUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(clusterUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
