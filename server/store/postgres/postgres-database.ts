@@ -119,7 +119,7 @@ export class PostgresDatabase implements SqlDatabase {
 
   /** Sends `payload` to the other instances listening on `channel` (at commit, inside a transaction). */
   notifyPeers(channel: string, payload = ''): void {
-    this.query('SELECT pg_notify($1, $2)', [channel, `${this.instanceId} ${payload}`], 'deskprov_notify');
+    this.query('SELECT pg_notify($1, $2)', [channel, this.noticeOf(payload)], 'deskprov_notify');
   }
 
   close(): void {
@@ -127,6 +127,11 @@ export class PostgresDatabase implements SqlDatabase {
     this.open = false;
     this.call('close', this.id);
     void this.peers?.close();
+  }
+
+  /** A notice's payload: the sender first, so peers skip their own (postgres/peer-notices.ts). */
+  private noticeOf(payload: string): string {
+    return `${this.instanceId} ${payload}`;
   }
 
   private notifyWrite(): void {
@@ -153,8 +158,8 @@ export class PostgresDatabase implements SqlDatabase {
       if (savepoint !== null) {
         this.query(`RELEASE SAVEPOINT ${savepoint}`, null);
       } else {
-        // The notice and the commit in one round trip; the payload is this instance's own UUID.
-        this.query(this.wroteInTransaction ? `SELECT pg_notify('${WRITES_CHANNEL}', '${this.instanceId} '); COMMIT` : 'COMMIT', null);
+        // The notice and the commit in one round trip; the payload is only this instance's own UUID.
+        this.query(this.wroteInTransaction ? `SELECT pg_notify('${WRITES_CHANNEL}', '${this.noticeOf('')}'); COMMIT` : 'COMMIT', null);
       }
     } catch (err) {
       this.rollback(savepoint);
