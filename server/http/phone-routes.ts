@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from '@sinclair/typebox';
 import { parseSourceAddress, unionGuard } from '../domain/site-network-guard.ts';
 import type { FirmwareStore } from '../io/firmware-store.ts';
 import { appError } from '../errors.ts';
+import { flatLineLogger } from '../logger.ts';
 import { OUTSIDE_BODY, type PhoneFiles, type PhoneResult, type PhoneTransport } from '../services/phone-files.ts';
 import { contentRange, decideRange, notModified } from './http-semantics.ts';
 import { peerCertificateFacts } from './tls-client-cert.ts';
@@ -36,14 +37,15 @@ function transportOf(request: FastifyRequest): PhoneTransport {
 /**
  * One JSON line per phone request, written when the answer is sent (so it has the status on the
  * wire, e.g. 304, and the response time); a ban adds the line fail2ban matches (docs/SECURITY.md).
+ * Written through a flat-line logger: the lines hold strings and numbers only.
  */
-function log(request: FastifyRequest, reply: FastifyReply, result: PhoneResult): void {
-  const line = { ...result.logEvent, sent: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 };
-  if (result.status === 200 || result.status === 204) request.log.info(line, 'phone file');
-  else if (result.status === 429) request.log.debug(line, 'phone file refused: banned source');
-  else request.log.info(line, 'phone file refused');
+function log(logger: FastifyBaseLogger, request: FastifyRequest, reply: FastifyReply, result: PhoneResult): void {
+  const line = { reqId: request.id, ...result.logEvent, sent: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 };
+  if (result.status === 200 || result.status === 204) logger.info(line, 'phone file');
+  else if (result.status === 429) logger.debug(line, 'phone file refused: banned source');
+  else logger.info(line, 'phone file refused');
   if (result.ban !== undefined) {
-    request.log.warn({ event: 'deskprov.phone.ban', ip: result.ban.ip, misses: result.ban.misses }, 'phone source banned');
+    logger.warn({ reqId: request.id, event: 'deskprov.phone.ban', ip: result.ban.ip, misses: result.ban.misses }, 'phone source banned');
   }
 }
 
@@ -54,15 +56,18 @@ const answers = new WeakMap<FastifyRequest, PhoneResult>();
 export function phoneResultOf(request: FastifyRequest): PhoneResult | undefined {
   return answers.get(request);
 }
-const phoneRouteOptions = {
-  config: { auth: 'none' as const, ownRequestLog: true },
-  onResponse: async (request: FastifyRequest, reply: FastifyReply) => {
-    const result = answers.get(request);
-    if (result !== undefined) log(request, reply, result);
-    // Refused before the pipeline (a name the schema rejects): still one line, as fastify's was.
-    else request.log.info({ url: request.url.slice(0, 256), sent: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'phone request refused');
-  },
-};
+/** Route options of every phone route: fastify's request log off, one line of ours instead. */
+function phoneRouteOptions(logger: FastifyBaseLogger) {
+  return {
+    config: { auth: 'none' as const, ownRequestLog: true },
+    onResponse: async (request: FastifyRequest, reply: FastifyReply) => {
+      const result = answers.get(request);
+      if (result !== undefined) log(logger, request, reply, result);
+      // Refused before the pipeline (a name the schema rejects): still one line, as fastify's was.
+      else logger.info({ reqId: request.id, url: request.url.slice(0, 256), sent: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'phone request refused');
+    },
+  };
+}
 
 /** Holds a refusal until `floorMs` after `startedAt` so known and unknown devices take as long. */
 async function holdRefusal(result: PhoneResult, startedAt: number, floorMs: number): Promise<void> {
@@ -94,6 +99,7 @@ function send(request: FastifyRequest, reply: FastifyReply, result: PhoneResult)
 
 export function registerPhoneRoutes(app: FastifyInstance, deps: PhoneRouteDeps): void {
   const { phone, firmware } = deps;
+  const routeOptions = phoneRouteOptions(flatLineLogger(app.log));
 
   // Poly uploads arrive as text or octet streams; parsed as raw bytes in this plugin only.
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: phone.options.maxUploadBytes + 1 }, (_req, body, done) => {
@@ -102,7 +108,7 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: PhoneRouteDeps):
 
   const params = Type.Object({ name: Type.String({ pattern: PHONE_FILE_NAME }) });
 
-  app.get<{ Params: { name: string } }>('/:name', { schema: { params, hide: true }, ...phoneRouteOptions }, async (request, reply) => {
+  app.get<{ Params: { name: string } }>('/:name', { schema: { params, hide: true }, ...routeOptions }, async (request, reply) => {
     const startedAt = performance.now();
     const result = phone.fetch({
       path: request.params.name,
@@ -118,7 +124,7 @@ export function registerPhoneRoutes(app: FastifyInstance, deps: PhoneRouteDeps):
     return send(request, reply, result);
   });
 
-  app.put<{ Params: { name: string }; Body: Buffer }>('/:name', { schema: { params, hide: true }, ...phoneRouteOptions }, async (request, reply) => {
+  app.put<{ Params: { name: string }; Body: Buffer }>('/:name', { schema: { params, hide: true }, ...routeOptions }, async (request, reply) => {
     const startedAt = performance.now();
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.from(JSON.stringify(request.body ?? ''));
     const result = phone.upload(

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { CENSOR, createLogger, maskUrl } from '../../server/logger.ts';
+import { CENSOR, createLogger, flatLineLogger, maskUrl } from '../../server/logger.ts';
 
 function captured() {
   const lines: string[] = [];
@@ -60,6 +60,25 @@ describe('createLogger', () => {
     expect(incoming.req.headers.authorization).toBe(CENSOR);
     expect(incoming.req.headers['user-agent']).toContain('SIP-T54W');
     expect(incoming.req.url).toBe(`/api/v1/extensions?access_token=${CENSOR}&page=2`);
+  });
+});
+
+describe('flatLineLogger', () => {
+  it('censors the secret keys of a flat line and keeps the other fields', () => {
+    const { lines, destination } = captured();
+    const logger = flatLineLogger(createLogger({ level: 'info', destination }));
+    logger.info({ file: 'a.cfg', password: 'pw-flat', token: 'tok-flat', authorization: 'Digest x', status: 200 }, 'phone file');
+    const line = JSON.parse(lines[0] ?? '');
+    expect(line).toMatchObject({ file: 'a.cfg', status: 200, password: CENSOR, token: CENSOR, authorization: CENSOR, msg: 'phone file' });
+    expect(lines[0]).not.toContain('pw-flat');
+  });
+
+  it('leaves the parent logger its wildcard censoring', () => {
+    const { lines, destination } = captured();
+    const parent = createLogger({ level: 'info', destination });
+    flatLineLogger(parent);
+    parent.info({ body: { secret: 'nested-secret' } });
+    expect(lines.join('\n')).not.toContain('nested-secret');
   });
 });
 
