@@ -78,8 +78,16 @@ export function checkNonce(config: DigestConfig, nonce: string): DigestVerdict {
   return age > config.nonceTtlMs ? 'stale' : 'ok';
 }
 
+/** The opaque value depends on the key and realm only: computed once per configuration. */
+const opaques = new WeakMap<DigestConfig, string>();
+
 function opaqueOf(config: DigestConfig): string {
-  return createHmac('sha256', config.key).update(`opaque:${config.realm}`).digest('base64url').slice(0, 22);
+  let opaque = opaques.get(config);
+  if (opaque === undefined) {
+    opaque = createHmac('sha256', config.key).update(`opaque:${config.realm}`).digest('base64url').slice(0, 22);
+    opaques.set(config, opaque);
+  }
+  return opaque;
 }
 
 /**

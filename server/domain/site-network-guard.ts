@@ -18,8 +18,25 @@ export interface NetworkGuard {
   allows(address: string): boolean;
 }
 
+/**
+ * Parsed source addresses by their text: a phone request parses its source three times (its key
+ * in the pipeline, the server-wide guard, its site's guard) and a phone sends several requests.
+ * Bounded; emptied when full. The parsed values are shared: never mutated.
+ */
+const parsedSources = new Map<string, ipaddr.IPv4 | ipaddr.IPv6 | null>();
+const MAX_PARSED_SOURCES = 4_096;
+
 /** Parses a source address, unwrapping IPv4-mapped IPv6; null for anything that is not an address. */
 export function parseSourceAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  const known = parsedSources.get(address);
+  if (known !== undefined || parsedSources.has(address)) return known ?? null;
+  const parsed = parseAddress(address);
+  if (parsedSources.size >= MAX_PARSED_SOURCES) parsedSources.clear();
+  parsedSources.set(address, parsed);
+  return parsed;
+}
+
+function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
   if (!ipaddr.isValid(bare)) return null;
   const parsed = ipaddr.parse(bare);

@@ -29,8 +29,30 @@ export function compileUaRules(models: readonly ModelProfile[]): UaRule[] {
   return models.flatMap((m) => m.userAgent.patterns.map((source) => ({ modelId: m.id, source, re: new RegExp(source, 'i') })));
 }
 
+/**
+ * Answers by User-Agent text, per rule list: a phone sends the same UA with every file, and the
+ * rules are tried in order, so a model late in the catalogue costs dozens of regex runs. Bounded;
+ * emptied when full. The answers are shared: never mutated.
+ */
+const answers = new WeakMap<readonly UaRule[], Map<string, UaMatch | null>>();
+const MAX_REMEMBERED_AGENTS = 4_096;
+
 export function matchUserAgent(rules: readonly UaRule[], userAgent: string | undefined): UaMatch | null {
   if (userAgent === undefined || userAgent.length === 0 || userAgent.length > MAX_USER_AGENT_LENGTH) return null;
+  let remembered = answers.get(rules);
+  if (remembered === undefined) {
+    remembered = new Map();
+    answers.set(rules, remembered);
+  }
+  const known = remembered.get(userAgent);
+  if (known !== undefined) return known;
+  const answer = firstMatch(rules, userAgent);
+  if (remembered.size >= MAX_REMEMBERED_AGENTS) remembered.clear();
+  remembered.set(userAgent, answer);
+  return answer;
+}
+
+function firstMatch(rules: readonly UaRule[], userAgent: string): UaMatch | null {
   for (const rule of rules) {
     const m = rule.re.exec(userAgent);
     if (m === null) continue;

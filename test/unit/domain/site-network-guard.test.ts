@@ -27,6 +27,21 @@ describe('site network guard', () => {
     expect(guard.allows('not-an-ip')).toBe(false);
     expect(guard.allows('')).toBe(false);
     expect(parseSourceAddress('999.1.1.1')).toBeNull();
+    // Asked again (answered from memory): still refused, for the guard too.
+    expect(parseSourceAddress('999.1.1.1')).toBeNull();
+    expect(guard.allows('not-an-ip')).toBe(false);
+  });
+
+  it('gives the same answer for an address asked many times, across more addresses than it remembers', () => {
+    const guard = networkGuard(['10.0.0.0/16']);
+    for (let i = 0; i < 5_000; i += 1) {
+      const inside = `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+      expect(guard.allows(inside)).toBe(true);
+      expect(guard.allows(`::ffff:${inside}`)).toBe(true);
+      expect(parseSourceAddress(`::ffff:${inside}`)?.toString()).toBe(inside);
+    }
+    expect(guard.allows('10.1.0.1')).toBe(false);
+    expect(guard.allows('10.1.0.1')).toBe(false);
   });
 
   it('is open when no network is declared, and the union covers every site', () => {

@@ -78,4 +78,14 @@ describe('matchUserAgent', () => {
   it('matches case-insensitively', () => {
     expect(matchUserAgent(rules, 'yealink sip-t46g 28.72.0.1 00:15:65:4A:A9:37')?.modelIds).toEqual(['yealink/t46g']);
   });
+
+  it('answers a repeated User-Agent from what it worked out the first time, per rule list', () => {
+    const first = matchUserAgent(rules, 'Yealink SIP-T46G 28.72.0.1 00:15:65:4a:a9:37');
+    expect(matchUserAgent(rules, 'Yealink SIP-T46G 28.72.0.1 00:15:65:4a:a9:37')).toBe(first);
+    // Another rule list with the same text is worked out on its own.
+    const other = compileUaRules([model('x/only', ['^Yealink'])]);
+    expect(matchUserAgent(other, 'Yealink SIP-T46G 28.72.0.1 00:15:65:4a:a9:37')?.modelIds).toEqual(['x/only']);
+    expect(matchUserAgent(rules, 'curl/8.5.0')).toBeNull();
+    expect(matchUserAgent(rules, 'curl/8.5.0')).toBeNull();
+  });
 });
