@@ -66,14 +66,32 @@ export function issueNonce(config: DigestConfig): string {
   return Buffer.concat([time, mac]).toString('base64url');
 }
 
+/**
+ * Issue times of nonces whose HMAC was checked, per configuration: a phone sends the same nonce
+ * with each of its files. Only a nonce that passed the check gets in. Bounded; emptied when full.
+ */
+const checkedNonces = new WeakMap<DigestConfig, Map<string, number>>();
+const MAX_CHECKED_NONCES = 4_096;
+
 /** 'ok' for a nonce this server issued within the TTL, 'stale' when older, 'invalid' otherwise. */
 export function checkNonce(config: DigestConfig, nonce: string): DigestVerdict {
-  const raw = Buffer.from(nonce, 'base64url');
-  if (raw.length !== NONCE_BYTES || raw.toString('base64url') !== nonce) return 'invalid';
-  const time = raw.subarray(0, TIME_BYTES);
-  const expected = createHmac('sha256', config.key).update(time).digest().subarray(0, NONCE_BYTES - TIME_BYTES);
-  if (!timingSafeEqual(expected, raw.subarray(TIME_BYTES))) return 'invalid';
-  const age = config.now() - Number(time.readBigUInt64BE());
+  let checked = checkedNonces.get(config);
+  if (checked === undefined) {
+    checked = new Map();
+    checkedNonces.set(config, checked);
+  }
+  let issuedAt = checked.get(nonce);
+  if (issuedAt === undefined) {
+    const raw = Buffer.from(nonce, 'base64url');
+    if (raw.length !== NONCE_BYTES || raw.toString('base64url') !== nonce) return 'invalid';
+    const time = raw.subarray(0, TIME_BYTES);
+    const expected = createHmac('sha256', config.key).update(time).digest().subarray(0, NONCE_BYTES - TIME_BYTES);
+    if (!timingSafeEqual(expected, raw.subarray(TIME_BYTES))) return 'invalid';
+    issuedAt = Number(time.readBigUInt64BE());
+    if (checked.size >= MAX_CHECKED_NONCES) checked.clear();
+    checked.set(nonce, issuedAt);
+  }
+  const age = config.now() - issuedAt;
   if (age < -60_000) return 'invalid';
   return age > config.nonceTtlMs ? 'stale' : 'ok';
 }

@@ -65,6 +65,17 @@ describe('digest auth', () => {
     expect(checkNonce({ ...cfg, key: Buffer.alloc(32, 8) }, nonce)).toBe('invalid');
   });
 
+  it('ages a nonce it has already checked, and still refuses a forged neighbour of it', () => {
+    const cfg = config();
+    const nonce = nonceOf(digestChallenges(cfg)[0] ?? '');
+    expect(checkNonce(cfg, nonce)).toBe('ok');
+    expect(checkNonce(cfg, nonce)).toBe('ok');
+    const last = nonce.at(-1) === 'A' ? 'B' : 'A';
+    expect(checkNonce(cfg, `${nonce.slice(0, -1)}${last}`)).toBe('invalid');
+    cfg.at(1_700_000_000_000 + 300_001);
+    expect(checkNonce(cfg, nonce)).toBe('stale');
+  });
+
   it('parses Digest and Basic headers and reports malformed ones', () => {
     const digest = parseAuthorization('Digest username="a\\"b", realm="deskprov", nonce="n", uri="/x.cfg", response="r", qop=auth, nc=00000001, cnonce="c"');
     expect(digest).toEqual({

@@ -116,8 +116,13 @@ describe('time-zone conversion', () => {
     expect(berlin.dst?.end).toEqual({ month: 10, week: 5, weekday: 0, minutes: 180 });
   });
 
-  it('gives the same answer for the same zone and year', () => {
-    expect(zoneRules('Australia/Sydney', YEAR)).toEqual(zoneRules('Australia/Sydney', YEAR));
+  it('gives the same answer for the same zone and year, which no caller can change', () => {
+    const sydney = zoneRules('Australia/Sydney', YEAR);
+    expect(zoneRules('Australia/Sydney', YEAR)).toEqual(sydney);
+    expect(() => {
+      (sydney as { standardOffset: number }).standardOffset = 0;
+    }).toThrow(TypeError);
+    expect(Object.isFrozen(sydney.dst?.start)).toBe(true);
   });
 
   it('refuses an unknown zone with RULE_VIOLATION naming the field', () => {
