@@ -160,7 +160,7 @@ export async function startInTftpd(opts: { root: string; port: number; blocksize
   return { child, port: opts.port, startMs: performance.now() - started, stop: stopper(child) };
 }
 
-async function waitForTcp(port: number, child: ChildProcess): Promise<void> {
+export async function waitForTcp(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}`);
