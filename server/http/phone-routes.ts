@@ -5,6 +5,7 @@ import { parseSourceAddress, unionGuard } from '../domain/site-network-guard.ts'
 import type { FirmwareStore } from '../io/firmware-store.ts';
 import { appError } from '../errors.ts';
 import { flatLineLogger } from '../logger.ts';
+import { lazyChildLogger } from './lazy-child-logger.ts';
 import { OUTSIDE_BODY, type PhoneFiles, type PhoneResult, type PhoneTransport } from '../services/phone-files.ts';
 import { contentRange, decideRange, notModified } from './http-semantics.ts';
 import { peerCertificateFacts } from './tls-client-cert.ts';
@@ -60,6 +61,7 @@ export function phoneResultOf(request: FastifyRequest): PhoneResult | undefined 
 function phoneRouteOptions(logger: FastifyBaseLogger) {
   return {
     config: { auth: 'none' as const, ownRequestLog: true },
+    childLoggerFactory: lazyChildLogger,
     onResponse: async (request: FastifyRequest, reply: FastifyReply) => {
       const result = answers.get(request);
       if (result !== undefined) log(logger, request, reply, result);
