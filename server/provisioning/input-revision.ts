@@ -21,16 +21,26 @@ export interface RevisionInput {
   directory?: readonly DirectoryEntry[];
 }
 
-/** JSON with object keys sorted at every depth, so equal values give equal text. */
+/**
+ * JSON with object keys sorted at every depth, so equal values give equal text; keys whose value
+ * is undefined are left out, as JSON.stringify does. Built by concatenation: it hashes every
+ * device's settings after each edit, and the entries/filter/map version cost twice as much.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
   }
-  return JSON.stringify(value) ?? 'null';
+  const record = value as Record<string, unknown>;
+  let out = '{';
+  for (const key of Object.keys(record).sort()) {
+    const inner = record[key];
+    if (inner === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(inner)}`;
+  }
+  return `${out}}`;
 }
 
 /** 32 hex characters (128 bits of SHA-256) identifying the inputs of one file. */

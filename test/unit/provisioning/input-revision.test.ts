@@ -42,4 +42,26 @@ describe('input revision', () => {
       }),
     );
   });
+
+  it('writes the same text as the plain entries-sort-map spelling, and JSON of the same value (property)', () => {
+    // The straightforward spelling, kept here as the reference: keys sorted by code unit.
+    const reference = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+      if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(',')}}`;
+      }
+      return JSON.stringify(value) ?? 'null';
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = canonicalJson(value);
+        expect(text).toBe(reference(value));
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+    );
+    expect(canonicalJson({ z: undefined, y: [undefined, 1], x: { w: undefined }, 10: 1, 9: 2 })).toBe('{"10":1,"9":2,"x":{},"y":[null,1]}');
+  });
 });
