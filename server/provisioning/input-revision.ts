@@ -17,7 +17,8 @@ export interface RevisionInput {
   modelId: string;
   fileName: string;
   mac?: string;
-  settings: CanonicalSettings;
+  /** `settingsRevision(settings)`: hashed once per device, shared by all its files. */
+  settingsRevision: string;
   directory?: readonly DirectoryEntry[];
 }
 
@@ -43,7 +44,14 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The resolved settings' own hash (64 hex characters): what a file's revision takes of them. */
+export function settingsRevision(settings: CanonicalSettings): string {
+  return sha256Hex(canonicalJson(settings));
+}
+
 /** 32 hex characters (128 bits of SHA-256) identifying the inputs of one file. */
 export function inputRevision(input: RevisionInput): string {
-  return createHash('sha256').update(canonicalJson(input)).digest('hex').slice(0, 32);
+  return sha256Hex(canonicalJson(input)).slice(0, 32);
 }

@@ -9,7 +9,7 @@ import { eventKeyFor } from '../provisioning/event-key.ts';
 import { identifyKeyFile } from '../provisioning/file-encryption.ts';
 import { checkFileName } from '../provisioning/file-name-guard.ts';
 import { identify, macsAgree } from '../provisioning/identify.ts';
-import { inputRevision } from '../provisioning/input-revision.ts';
+import { inputRevision, settingsRevision } from '../provisioning/input-revision.ts';
 import { RenderCache, type CachedFile, type RenderCacheLimits } from '../provisioning/render-cache.ts';
 import { renderFile } from '../provisioning/render.ts';
 import { resolveSettings, type LineSource } from '../provisioning/resolve-settings.ts';
@@ -146,6 +146,12 @@ interface ResolvedInputs {
   referenceYear: number;
 }
 
+/** A device's (or a shared file's) resolved settings and their hash, shared by all its files. */
+interface ResolvedSettings {
+  settings: CanonicalSettings;
+  revision: string;
+}
+
 /** The device, its site and everything its lines need, read in one go. */
 interface DeviceContext {
   device: Device;
@@ -269,7 +275,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     model: ModelProfile,
     fileName: string,
     mac: string | undefined,
-    settings: CanonicalSettings,
+    settings: ResolvedSettings,
     directory: DirectoryEntry[] | undefined,
     referenceYear: number,
   ): string {
@@ -278,7 +284,7 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
       rendererVersion: `${options.rendererVersion}/${referenceYear}`,
       modelId: model.id,
       fileName,
-      settings,
+      settingsRevision: settings.revision,
       ...(mac === undefined ? {} : { mac }),
       ...(directory === undefined ? {} : { directory }),
     });
@@ -315,6 +321,16 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
   const resolvedInputs = deps.generation === undefined ? undefined : createGenerationMemo<ResolvedInputs>(deps.generation);
   const resolvedOnce = (key: string, resolve: () => ResolvedInputs): ResolvedInputs =>
     resolvedInputs === undefined ? resolve() : resolvedInputs.get(key, resolve);
+  // One level up: the settings do not depend on the file, so a device's files share one resolve
+  // and one hash of the settings (a cold storm resolves each device once, not once per file).
+  const resolvedSettings = deps.generation === undefined ? undefined : createGenerationMemo<ResolvedSettings>(deps.generation);
+  const settingsOnce = (key: string, resolve: () => CanonicalSettings): ResolvedSettings => {
+    const make = (): ResolvedSettings => {
+      const settings = resolve();
+      return { settings, revision: settingsRevision(settings) };
+    };
+    return resolvedSettings === undefined ? make() : resolvedSettings.get(key, make);
+  };
 
   /** A shared file (no MAC): no device, no secrets; the site is the one whose network the phone is on. */
   function sharedFile(req: PhoneRequest, ident: Identification): PhoneResult {
@@ -325,16 +341,19 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     if (model === undefined) return jsonAnswer(404, NOT_FOUND_BODY, event(req, 'not-found', 404));
     const publicUrl = deps.publicUrl();
     const referenceYear = new Date(now()).getUTCFullYear();
-    const inputs = resolvedOnce(`shared\0${site?.id ?? '-'}\0${model.id}\0${ident.canonicalName}\0${publicUrl}\0${referenceYear}`, () => {
-      const settings = resolveSettings({
-        model,
-        site: site ?? { timezone: 'UTC', registrar: { host: new URL(publicUrl).hostname } },
-        profileChain: [],
-        lines: { kind: 'none' },
-        publicUrl,
-      });
+    const sharedKey = `shared\0${site?.id ?? '-'}\0${model.id}\0${publicUrl}\0${referenceYear}`;
+    const inputs = resolvedOnce(`${sharedKey}\0${ident.canonicalName}`, () => {
+      const resolved = settingsOnce(sharedKey, () =>
+        resolveSettings({
+          model,
+          site: site ?? { timezone: 'UTC', registrar: { host: new URL(publicUrl).hostname } },
+          profileChain: [],
+          lines: { kind: 'none' },
+          publicUrl,
+        }),
+      );
       const directory = ident.file.kind === 'directory' ? directoryOf(site?.id ?? null) : undefined;
-      return { settings, directory, referenceYear, revision: revisionOf(model, ident.canonicalName, undefined, settings, directory, referenceYear) };
+      return { settings: resolved.settings, directory, referenceYear, revision: revisionOf(model, ident.canonicalName, undefined, resolved, directory, referenceYear) };
     });
     // Per model: a shared name (y000000000000.boot, directories) renders differently per model, and
     // one slot per name would make the models of a mixed building evict each other on every fetch.
@@ -408,35 +427,36 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     const referenceYear = new Date(now()).getUTCFullYear();
     const override = deps.firmwareFor?.(device, model, firmware);
     // The device's rows and credentials are fixed within a write generation; what else goes in is in the key.
-    const key = [
+    const settingsKey = [
       'device',
       device.id,
       model.id,
-      canonicalName,
       withhold ? 'withheld' : 'full',
       credentials === undefined ? 'no-credentials' : 'credentials',
       override === undefined ? 'profile-firmware' : JSON.stringify(override),
       publicUrl,
       referenceYear,
     ].join('\0');
-    const inputs = resolvedOnce(key, () => {
-      const full = withFirmware(
-        resolveSettings({
-          model,
-          mac: device.mac,
-          site: context.site,
-          profileChain: context.profileChain,
-          lines: context.lines,
-          publicUrl,
-          configRevision: device.configRevision,
-          // The event key derives from the credentials, so a file without them has no key either.
-          ...(credentials === undefined ? {} : { credentials, eventKey: eventKeyFor(device.mac, credentials.password) }),
-        }),
-        override,
-      );
-      const settings = withhold ? withholdSecrets(full) : full;
+    const inputs = resolvedOnce(`${settingsKey}\0${canonicalName}`, () => {
+      const resolved = settingsOnce(settingsKey, () => {
+        const full = withFirmware(
+          resolveSettings({
+            model,
+            mac: device.mac,
+            site: context.site,
+            profileChain: context.profileChain,
+            lines: context.lines,
+            publicUrl,
+            configRevision: device.configRevision,
+            // The event key derives from the credentials, so a file without them has no key either.
+            ...(credentials === undefined ? {} : { credentials, eventKey: eventKeyFor(device.mac, credentials.password) }),
+          }),
+          override,
+        );
+        return withhold ? withholdSecrets(full) : full;
+      });
       const directory = file.kind === 'directory' ? directoryOf(context.site.id) : undefined;
-      return { settings, directory, referenceYear, revision: revisionOf(model, canonicalName, device.mac, settings, directory, referenceYear) };
+      return { settings: resolved.settings, directory, referenceYear, revision: revisionOf(model, canonicalName, device.mac, resolved, directory, referenceYear) };
     });
     const { settings, directory } = inputs;
     let rendered: ReturnType<typeof renderAt>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalJson, inputRevision, type RevisionInput } from '../../../server/provisioning/input-revision.ts';
+import { canonicalJson, inputRevision, settingsRevision, type RevisionInput } from '../../../server/provisioning/input-revision.ts';
 import type { CanonicalSettings } from '../../../server/provisioning/types.ts';
 
 const settings: CanonicalSettings = {
@@ -14,11 +14,12 @@ const settings: CanonicalSettings = {
   language: 'en',
 };
 
-const base: RevisionInput = { catalogRevision: 'c1', rendererVersion: 'r1', modelId: 'yealink/t54w', fileName: '0015651234ab.cfg', mac: '0015651234ab', settings };
+const base: RevisionInput = { catalogRevision: 'c1', rendererVersion: 'r1', modelId: 'yealink/t54w', fileName: '0015651234ab.cfg', mac: '0015651234ab', settingsRevision: settingsRevision(settings) };
 
 describe('input revision', () => {
   it('is stable regardless of key order', () => {
-    const reordered = { settings: { ...settings, raw: {}, language: 'en' }, mac: base.mac, fileName: base.fileName, modelId: base.modelId, rendererVersion: 'r1', catalogRevision: 'c1' };
+    const { language, raw, ...rest } = settings;
+    const reordered = { settingsRevision: settingsRevision({ language, raw, ...rest }), mac: base.mac, fileName: base.fileName, modelId: base.modelId, rendererVersion: 'r1', catalogRevision: 'c1' };
     expect(inputRevision(reordered)).toBe(inputRevision(base));
     expect(inputRevision(base)).toMatch(/^[0-9a-f]{32}$/);
     expect(canonicalJson({ b: 1, a: [2, { d: undefined, c: null }] })).toBe('{"a":[2,{"c":null}],"b":1}');
@@ -29,7 +30,7 @@ describe('input revision', () => {
     expect(inputRevision({ ...base, catalogRevision: 'c2' })).not.toBe(r);
     expect(inputRevision({ ...base, rendererVersion: 'r2' })).not.toBe(r);
     expect(inputRevision({ ...base, fileName: 'y000000000000.boot' })).not.toBe(r);
-    expect(inputRevision({ ...base, settings: { ...settings, provisioning: { url: 'http://q/' } } })).not.toBe(r);
+    expect(inputRevision({ ...base, settingsRevision: settingsRevision({ ...settings, provisioning: { url: 'http://q/' } }) })).not.toBe(r);
     expect(inputRevision({ ...base, directory: [{ name: 'A', extension: '1' }] })).not.toBe(r);
   });
 
@@ -37,7 +38,7 @@ describe('input revision', () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), (a, b) => {
         fc.pre(a !== b);
-        const with_ = (name: string) => inputRevision({ ...base, settings: { ...settings, lines: [{ ...settings.lines[0]!, displayName: name }] } });
+        const with_ = (name: string) => inputRevision({ ...base, settingsRevision: settingsRevision({ ...settings, lines: [{ ...settings.lines[0]!, displayName: name }] }) });
         return with_(a) !== with_(b);
       }),
     );
