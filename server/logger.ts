@@ -1,13 +1,14 @@
 import { destination as pinoDestination, pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.ts';
 
+/** Keys whose values are secrets wherever they appear in a logged object. */
+const SECRET_KEYS = ['password', 'secret', 'token', 'adminToken', 'authorization', 'cookie', 'credentials', 'agentToken'];
+
 /**
  * Log paths pino censors before a line is written. Secrets (SIP passwords, API and device tokens,
  * per-device HTTP credentials) must never reach a log (DESIGN.md "Phone-facing trust"); the
  * wildcard forms catch them one and two levels below whatever object is logged.
  */
-const SECRET_KEYS = ['password', 'secret', 'token', 'adminToken', 'authorization', 'cookie', 'credentials', 'agentToken'];
-
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',

@@ -6,7 +6,8 @@ import type { CanonicalSettings, DirectoryEntry } from './types.ts';
  *
  * It is content-addressed: it hashes the resolved settings themselves (which already fold in the
  * site, the profile chain, the user, the extension, the binding, the device overrides and the
- * public URL) plus the catalogue revision, the model, the file and the MAC. No edit path can
+ * public URL; hashed once per device and taken by their hash) plus the catalogue revision, the
+ * model, the file and the MAC. No edit path can
  * forget to bump a counter, so a cached render is never stale (P2 "never stale"); an edit that
  * changes nothing the phone sees keeps the old revision, and the phone gets a 304.
  */
