@@ -1,4 +1,4 @@
-import type { ServedFile } from '../store/phone-read-repo.ts';
+import type { ServedRecord } from '../store/phone-read-repo.ts';
 import type { DiscoveredInput } from './device-service.ts';
 
 /**
@@ -8,13 +8,11 @@ import type { DiscoveredInput } from './device-service.ts';
  * records are dropped and counted rather than growing memory.
  */
 
-/** A served file whose masked body is computed at flush time, not while the phone waits. */
-export interface PendingServed extends Omit<ServedFile, 'maskedBody'> {
-  maskedBody: () => Buffer;
-}
+/** A served file whose masked body is computed at flush time (if at all), not while the phone waits. */
+export type PendingServed = ServedRecord;
 
 export interface RecorderSinks {
-  recordServed(batch: readonly ServedFile[]): void;
+  recordServed(batch: readonly ServedRecord[]): void;
   recordDiscovered(input: DiscoveredInput): void;
   /** Failures are reported, never thrown into a request. */
   onError(err: unknown): void;
@@ -71,7 +69,7 @@ export class ServedRecorder {
     this.#served = new Map();
     this.#discovered = new Map();
     try {
-      this.#sinks.recordServed(served.map((item) => ({ ...item, maskedBody: item.maskedBody() })));
+      this.#sinks.recordServed(served);
     } catch (err) {
       this.#sinks.onError(err);
     }

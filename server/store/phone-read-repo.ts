@@ -37,6 +37,11 @@ export interface ServedFile {
   configRevision: number;
 }
 
+/** A served file to record: its masked body is asked for only when the file's revision changed. */
+export interface ServedRecord extends Omit<ServedFile, 'maskedBody'> {
+  maskedBody: () => Buffer;
+}
+
 export interface Upload {
   deviceId: string;
   file: string;
@@ -57,8 +62,11 @@ export interface PhoneReadRepo {
   /** Replaces credentials (rotation): new secret, claim window reopened, hand-out forgotten. */
   replaceCredentials(row: HttpCredentials): void;
   markHandedOut(deviceId: string, at: string, ip: string): void;
-  /** One transaction: upsert each served file and the device's "last seen/served" columns. */
-  recordServed(batch: readonly ServedFile[]): void;
+  /**
+   * One transaction: upsert each served file and the device's "last seen/served" columns, and the
+   * masked body when the file's revision is not the one whose body is stored.
+   */
+  recordServed(batch: readonly ServedRecord[]): void;
   lastServed(deviceId: string, file: string): ServedFile | undefined;
   servedFiles(deviceId: string): ServedFile[];
   /** Stores an upload, keeping at most `maxFilesPerDevice` files per device (oldest dropped). */
@@ -136,18 +144,24 @@ function phoneRepoOver(db: SqlDatabase): PhoneReadRepo {
   const handOut = db.prepare(`UPDATE device_http_credentials SET handed_out_at = ?, handed_out_ip = ?, updated_at = ?
     WHERE device_id = ? AND handed_out_at IS NULL`);
   const upsertServed = db.prepare(`INSERT INTO device_served_files
-    (device_id, file, revision, etag, masked_body, at, ip, user_agent, firmware, transport)
-    VALUES (@deviceId, @file, @revision, @etag, @maskedBody, @at, @ip, @userAgent, @firmware, @transport)
+    (device_id, file, revision, etag, at, ip, user_agent, firmware, transport)
+    VALUES (@deviceId, @file, @revision, @etag, @at, @ip, @userAgent, @firmware, @transport)
     ON CONFLICT (device_id, file) DO UPDATE SET revision = excluded.revision, etag = excluded.etag,
-      masked_body = excluded.masked_body, at = excluded.at, ip = excluded.ip, user_agent = excluded.user_agent,
+      at = excluded.at, ip = excluded.ip, user_agent = excluded.user_agent,
       firmware = excluded.firmware, transport = excluded.transport`);
+  const bodyRevision = db.prepare('SELECT revision FROM device_served_bodies WHERE device_id = ? AND file = ?').pluck();
+  const upsertBody = db.prepare(`INSERT INTO device_served_bodies (device_id, file, revision, masked_body)
+    VALUES (?, ?, ?, ?)
+    ON CONFLICT (device_id, file) DO UPDATE SET revision = excluded.revision, masked_body = excluded.masked_body`);
   // Only the "last seen" columns: the admin-owned fields of the row are never touched here.
   const seen = db.prepare(`UPDATE devices SET last_seen_at = @at, last_ip = @ip, last_ua = @userAgent,
     last_firmware = COALESCE(@firmware, last_firmware), last_file = @file, last_served_revision = @configRevision
     WHERE id = @deviceId`);
-  const served = db.prepare(`SELECT s.*, d.last_served_revision AS config_revision FROM device_served_files s
+  const served = db.prepare(`SELECT s.*, b.masked_body, d.last_served_revision AS config_revision FROM device_served_files s
+    JOIN device_served_bodies b ON b.device_id = s.device_id AND b.file = s.file
     JOIN devices d ON d.id = s.device_id WHERE s.device_id = ? AND s.file = ?`);
-  const servedAll = db.prepare(`SELECT s.*, d.last_served_revision AS config_revision FROM device_served_files s
+  const servedAll = db.prepare(`SELECT s.*, b.masked_body, d.last_served_revision AS config_revision FROM device_served_files s
+    JOIN device_served_bodies b ON b.device_id = s.device_id AND b.file = s.file
     JOIN devices d ON d.id = s.device_id WHERE s.device_id = ? ORDER BY s.file`);
   const upsertUpload = db.prepare(`INSERT INTO device_uploads (device_id, file, body, at) VALUES (?, ?, ?, ?)
     ON CONFLICT (device_id, file) DO UPDATE SET body = excluded.body, at = excluded.at`);
@@ -155,10 +169,13 @@ function phoneRepoOver(db: SqlDatabase): PhoneReadRepo {
     (SELECT file FROM device_uploads WHERE device_id = ? ORDER BY at DESC, file LIMIT ?)`);
   const listUploads = db.prepare('SELECT device_id, file, at, length(body) AS size FROM device_uploads WHERE device_id = ? ORDER BY file');
 
-  const recordBatch = db.transaction((batch: readonly ServedFile[]) => {
+  const recordBatch = db.transaction((batch: readonly ServedRecord[]) => {
     for (const item of batch) {
-      upsertServed.run(item);
-      seen.run(item);
+      const { maskedBody, ...fields } = item;
+      upsertServed.run(fields);
+      // An unchanged file (the usual warm boot) leaves its stored body alone: not rendered, not rewritten.
+      if (bodyRevision.get(item.deviceId, item.file) !== item.revision) upsertBody.run(item.deviceId, item.file, item.revision, maskedBody());
+      seen.run(fields);
     }
   });
 

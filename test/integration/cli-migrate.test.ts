@@ -84,7 +84,7 @@ function fillSqlite(file: string): Written {
     });
     const servedBody = Buffer.from([0, 1, 2, 0xff, 0xfe, 0x0a, 0x00, 0x7f]);
     phones.recordServed([{
-      deviceId: userDevice.id, file: '001565000001.cfg', revision: '1', etag: '"e1"', maskedBody: servedBody, at,
+      deviceId: userDevice.id, file: '001565000001.cfg', revision: '1', etag: '"e1"', maskedBody: () => servedBody, at,
       ip: '10.1.0.5', userAgent: 'Yealink SIP-T54W', firmware: '96.86.0.70', transport: 'http', configRevision: userDevice.configRevision,
     }]);
 

@@ -9,6 +9,7 @@ import type { SqlDatabase } from '../../server/store/sql-database.ts';
 import type { Store } from '../../server/store/repositories.ts';
 import { createSqliteStore } from '../../server/store/sqlite-store.ts';
 import { sqliteSwitches } from '../../server/store/switch-repo.ts';
+import { sqlitePhoneRepo } from '../../server/store/phone-read-repo.ts';
 import { STORE_ENGINES, withStoreEngines, type TestDatabase } from './helpers/store-engines.ts';
 
 const AT = '2026-03-01T09:00:00.000Z';
@@ -240,6 +241,30 @@ describe('repositories', () => {
     // A clock behind the others does not move the mark back.
     expect(a.advanceSweep('2026-03-01T09:30:00.000Z', '2026-03-01T08:30:00.000Z')).toBe('2026-03-01T10:01:00.000Z');
     expect(b.advanceSweep('2026-03-01T10:02:00.000Z', '2026-03-01T09:02:00.000Z')).toBe('2026-03-01T10:01:00.000Z');
+  });
+
+  it('records served files, rendering and rewriting the masked body only when the revision changes', () => {
+    store.devices.insert(device('d1', '001565aabbcc', null));
+    const phones = sqlitePhoneRepo(db);
+    let rendered = 0;
+    const record = (revision: string, at: string) => ({
+      deviceId: 'd1', file: '001565aabbcc.cfg', revision, etag: `"${revision}"`, at, ip: '10.1.0.5', userAgent: 'Yealink SIP-T54W',
+      firmware: null, transport: 'http' as const, configRevision: 1,
+      maskedBody: () => {
+        rendered += 1;
+        return Buffer.from(`masked ${revision} \u0000\u00ff`, 'latin1');
+      },
+    });
+    phones.recordServed([record('r1', AT)]);
+    phones.recordServed([record('r1', '2026-03-01T09:05:00.000Z')]);
+    expect(rendered).toBe(1);
+    expect(phones.lastServed('d1', '001565aabbcc.cfg')).toMatchObject({ revision: 'r1', at: '2026-03-01T09:05:00.000Z', maskedBody: Buffer.from('masked r1 \u0000\u00ff', 'latin1') });
+    phones.recordServed([record('r2', '2026-03-01T09:10:00.000Z')]);
+    expect(rendered).toBe(2);
+    expect(phones.servedFiles('d1').map((f) => [f.revision, f.maskedBody.toString('latin1')])).toEqual([['r2', 'masked r2 \u0000\u00ff']]);
+    // The body goes with its served row, and that with its device.
+    store.devices.delete('d1');
+    expect(db.prepare('SELECT COUNT(*) FROM device_served_bodies').pluck().get()).toBe(0);
   });
 
   it('pages listings with limit and offset and reports the total', () => {

@@ -111,7 +111,7 @@ describe('write generation', () => {
     const handedOut = generation.current();
     expect(handedOut).toBeGreaterThan(made);
     phones.recordServed([
-      { deviceId: 'd1', file: '001122334455.cfg', revision: 'r', etag: '"e"', maskedBody: Buffer.from('x'), at, ip: '127.0.0.1', userAgent: null, firmware: null, transport: 'http', configRevision: 1 },
+      { deviceId: 'd1', file: '001122334455.cfg', revision: 'r', etag: '"e"', maskedBody: () => Buffer.from('x'), at, ip: '127.0.0.1', userAgent: null, firmware: null, transport: 'http', configRevision: 1 },
     ]);
     expect(generation.current()).toBe(handedOut);
   });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ServedRecorder, type PendingServed } from '../../../server/services/served-recorder.ts';
-import type { ServedFile } from '../../../server/store/phone-read-repo.ts';
+import type { ServedRecord } from '../../../server/store/phone-read-repo.ts';
 import type { DiscoveredInput } from '../../../server/services/device-service.ts';
 
 function item(deviceId: string, file: string, revision = 'r1'): PendingServed {
@@ -20,7 +20,7 @@ function item(deviceId: string, file: string, revision = 'r1'): PendingServed {
 }
 
 function sinks() {
-  const batches: ServedFile[][] = [];
+  const batches: ServedRecord[][] = [];
   const discovered: DiscoveredInput[] = [];
   const errors: unknown[] = [];
   return {
@@ -28,7 +28,7 @@ function sinks() {
     discovered,
     errors,
     sinks: {
-      recordServed: (batch: readonly ServedFile[]) => void batches.push([...batch]),
+      recordServed: (batch: readonly ServedRecord[]) => void batches.push([...batch]),
       recordDiscovered: (input: DiscoveredInput) => void discovered.push(input),
       onError: (err: unknown) => void errors.push(err),
     },
@@ -47,7 +47,7 @@ describe('served recorder', () => {
     expect(s.batches).toHaveLength(0);
     vi.advanceTimersByTime(250);
     expect(s.batches).toHaveLength(1);
-    expect(s.batches[0]?.map((b) => [b.deviceId, b.maskedBody.toString()])).toEqual([
+    expect(s.batches[0]?.map((b) => [b.deviceId, b.maskedBody().toString()])).toEqual([
       ['d1', 'body r1'],
       ['d2', 'body r1'],
     ]);
