@@ -12,6 +12,7 @@ if [[ "${1:-}" == "--smoke" ]]; then
   run bench/render.ts --seconds 0.3
   run bench/http-storm.ts --devices 300 --claim-devices 30 --deadline 10
   run bench/http-ceiling.ts --phones 300 --deadline 3
+  run bench/served-record.ts --devices 200 --rounds 1
   run bench/tftp.ts --phones 20 --firmware-mib 2 --seconds 10
   run bench/agent-reports.ts --devices 200 --rounds 1 --deadline 10
   run bench/memory-start.ts --devices 1000 --starts 1
@@ -22,6 +23,7 @@ else
   run bench/render.ts
   run bench/http-storm.ts
   run bench/http-ceiling.ts
+  run bench/served-record.ts
   run bench/tftp.ts
   run bench/agent-reports.ts
   run bench/memory-start.ts
