@@ -7,7 +7,7 @@ import { PACKAGE_ROOT } from '../server/main.ts';
 import { CEILING_KINDS } from './lib/ceiling-server.ts';
 import { phoneAddress, type PhoneWalk } from './lib/phone-walk.ts';
 import { cpuSeconds } from './lib/process-cpu.ts';
-import { freePort, startNginx, waitForTcp, type Running } from './lib/processes.ts';
+import { freePort, startNginx, stopper, waitForTcp, type Running } from './lib/processes.ts';
 import { round } from './lib/stats.ts';
 import { runStorm, type StormResult } from './lib/storm-client.ts';
 
@@ -58,15 +58,7 @@ async function startCeilingServer(kind: string, logFile: string): Promise<Runnin
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   await waitForTcp(port, child);
-  return {
-    child,
-    port,
-    startMs: performance.now() - started,
-    stop: async () => {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
+  return { child, port, startMs: performance.now() - started, stop: stopper(child) };
 }
 
 const work = mkdtempSync(path.join(tmpdir(), 'deskprov-bench-ceiling-'));
