@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createBoundedMemo, type BoundedMemo } from './bounded-memo.ts';
 
 /**
  * HTTP Digest access authentication (RFC 7616) for phones fetching their files, plus Basic
@@ -67,30 +68,29 @@ export function issueNonce(config: DigestConfig): string {
 }
 
 /**
- * Issue times of nonces whose HMAC was checked, per configuration: a phone sends the same nonce
- * with each of its files. Only a nonce that passed the check gets in. Bounded; emptied when full.
+ * What the HMAC check made of each nonce, per configuration (its issue time, or null when it is not
+ * one of ours): a phone sends the same nonce with each of its files. Bounded; emptied when full.
  */
-const checkedNonces = new WeakMap<DigestConfig, Map<string, number>>();
-const MAX_CHECKED_NONCES = 4_096;
+const checkedNonces = new WeakMap<DigestConfig, BoundedMemo<string, number | null>>();
+
+/** The nonce's issue time when this configuration's key made it, else null. */
+function issueTimeOf(config: DigestConfig, nonce: string): number | null {
+  const raw = Buffer.from(nonce, 'base64url');
+  if (raw.length !== NONCE_BYTES || raw.toString('base64url') !== nonce) return null;
+  const time = raw.subarray(0, TIME_BYTES);
+  const expected = createHmac('sha256', config.key).update(time).digest().subarray(0, NONCE_BYTES - TIME_BYTES);
+  return timingSafeEqual(expected, raw.subarray(TIME_BYTES)) ? Number(time.readBigUInt64BE()) : null;
+}
 
 /** 'ok' for a nonce this server issued within the TTL, 'stale' when older, 'invalid' otherwise. */
 export function checkNonce(config: DigestConfig, nonce: string): DigestVerdict {
   let checked = checkedNonces.get(config);
   if (checked === undefined) {
-    checked = new Map();
+    checked = createBoundedMemo(4_096);
     checkedNonces.set(config, checked);
   }
-  let issuedAt = checked.get(nonce);
-  if (issuedAt === undefined) {
-    const raw = Buffer.from(nonce, 'base64url');
-    if (raw.length !== NONCE_BYTES || raw.toString('base64url') !== nonce) return 'invalid';
-    const time = raw.subarray(0, TIME_BYTES);
-    const expected = createHmac('sha256', config.key).update(time).digest().subarray(0, NONCE_BYTES - TIME_BYTES);
-    if (!timingSafeEqual(expected, raw.subarray(TIME_BYTES))) return 'invalid';
-    issuedAt = Number(time.readBigUInt64BE());
-    if (checked.size >= MAX_CHECKED_NONCES) checked.clear();
-    checked.set(nonce, issuedAt);
-  }
+  const issuedAt = checked.get(nonce, () => issueTimeOf(config, nonce));
+  if (issuedAt === null) return 'invalid';
   const age = config.now() - issuedAt;
   if (age < -60_000) return 'invalid';
   return age > config.nonceTtlMs ? 'stale' : 'ok';

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { createBoundedMemo } from './bounded-memo.ts';
 
 /**
  * Site network allow-list for phone-facing requests (DESIGN.md "Phone-facing trust"; E911-SECURITY
@@ -23,17 +24,11 @@ export interface NetworkGuard {
  * in the pipeline, the server-wide guard, its site's guard) and a phone sends several requests.
  * Bounded; emptied when full. The parsed values are shared: never mutated.
  */
-const parsedSources = new Map<string, ipaddr.IPv4 | ipaddr.IPv6 | null>();
-const MAX_PARSED_SOURCES = 4_096;
+const parsedSources = createBoundedMemo<string, ipaddr.IPv4 | ipaddr.IPv6 | null>(4_096);
 
 /** Parses a source address, unwrapping IPv4-mapped IPv6; null for anything that is not an address. */
 export function parseSourceAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  const known = parsedSources.get(address);
-  if (known !== undefined || parsedSources.has(address)) return known ?? null;
-  const parsed = parseAddress(address);
-  if (parsedSources.size >= MAX_PARSED_SOURCES) parsedSources.clear();
-  parsedSources.set(address, parsed);
-  return parsed;
+  return parsedSources.get(address, () => parseAddress(address));
 }
 
 function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {

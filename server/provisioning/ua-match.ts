@@ -1,3 +1,4 @@
+import { createBoundedMemo, type BoundedMemo } from '../domain/bounded-memo.ts';
 import { tryParseMac } from '../domain/mac-address.ts';
 import type { ModelProfile } from './types.ts';
 
@@ -34,22 +35,16 @@ export function compileUaRules(models: readonly ModelProfile[]): UaRule[] {
  * rules are tried in order, so a model late in the catalogue costs dozens of regex runs. Bounded;
  * emptied when full. The answers are shared: never mutated.
  */
-const answers = new WeakMap<readonly UaRule[], Map<string, UaMatch | null>>();
-const MAX_REMEMBERED_AGENTS = 4_096;
+const answers = new WeakMap<readonly UaRule[], BoundedMemo<string, UaMatch | null>>();
 
 export function matchUserAgent(rules: readonly UaRule[], userAgent: string | undefined): UaMatch | null {
   if (userAgent === undefined || userAgent.length === 0 || userAgent.length > MAX_USER_AGENT_LENGTH) return null;
   let remembered = answers.get(rules);
   if (remembered === undefined) {
-    remembered = new Map();
+    remembered = createBoundedMemo(4_096);
     answers.set(rules, remembered);
   }
-  const known = remembered.get(userAgent);
-  if (known !== undefined) return known;
-  const answer = firstMatch(rules, userAgent);
-  if (remembered.size >= MAX_REMEMBERED_AGENTS) remembered.clear();
-  remembered.set(userAgent, answer);
-  return answer;
+  return remembered.get(userAgent, () => firstMatch(rules, userAgent));
 }
 
 function firstMatch(rules: readonly UaRule[], userAgent: string): UaMatch | null {

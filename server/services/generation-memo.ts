@@ -1,24 +1,22 @@
+import { createBoundedMemo } from '../domain/bounded-memo.ts';
+
 /**
  * Values computed from stored rows, kept until the store's write generation moves
  * (store/write-generation.ts); at most `maxEntries`, emptied when full. Values are shared:
  * callers must not mutate them.
  */
 export function createGenerationMemo<V>(generation: () => number, maxEntries = 100_000) {
-  const cache = new Map<string, V>();
+  const memo = createBoundedMemo<string, V>(maxEntries);
   let cachedAt = -1;
   return {
     /** The value kept for `key` in this generation, else `make()`'s, kept. */
     get(key: string, make: () => V): V {
       const now = generation();
       if (now !== cachedAt) {
-        cache.clear();
+        memo.clear();
         cachedAt = now;
       }
-      if (cache.has(key)) return cache.get(key) as V;
-      const value = make();
-      if (cache.size >= maxEntries) cache.clear();
-      cache.set(key, value);
-      return value;
+      return memo.get(key, make);
     },
   };
 }

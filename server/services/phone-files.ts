@@ -1,4 +1,5 @@
 import { BanList, type BanPolicy } from '../domain/ban-list.ts';
+import { createBoundedMemo } from '../domain/bounded-memo.ts';
 import type { Device } from '../domain/device.ts';
 import type { DigestConfig } from '../domain/digest-auth.ts';
 import type { AccessVerdict } from '../domain/phone-access.ts';
@@ -190,17 +191,8 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
   /** Masked bodies for the "served" record, per (device, file, revision): rendered once, not per fetch. */
   const maskedCache = new RenderCache(options.cache);
   /** Parsed allow-lists by their CIDR text: parsing per request cost more than the rest of the guard. */
-  const guards = new Map<string, NetworkGuard>();
-  const guardOf = (networks: readonly string[]): NetworkGuard => {
-    const key = networks.join(',');
-    let guard = guards.get(key);
-    if (guard === undefined) {
-      if (guards.size >= 1_000) guards.clear();
-      guard = networkGuard(networks);
-      guards.set(key, guard);
-    }
-    return guard;
-  };
+  const guards = createBoundedMemo<string, NetworkGuard>(1_000);
+  const guardOf = (networks: readonly string[]): NetworkGuard => guards.get(networks.join(','), () => networkGuard(networks));
   const unionGuardOf = (all: readonly Site[]): NetworkGuard => guardOf(all.flatMap((site) => site.networks));
   const uaRules = compileUaRules(catalog.all());
   const digest: DigestConfig = { realm: options.realm, key: deps.nonceKey, now, nonceTtlMs: options.nonceTtlMs };

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { createBoundedMemo } from '../domain/bounded-memo.ts';
 import type { SqlDatabase } from './sql-database.ts';
 
 /**
@@ -123,7 +124,7 @@ const MAX_OPENED = 100_000;
 function boxOver(source: () => KeyFile, keyFile: string | null, changed: () => boolean): SecretBox {
   let keys = source();
   /** Sealed value → its text, for values whose key is still held (checked before each use). */
-  const opened = new Map<string, string>();
+  const opened = createBoundedMemo<string, string>(MAX_OPENED);
   const keyOf = (id: string): Buffer | undefined => {
     const text = keys.keys[id];
     return text === undefined ? undefined : Buffer.from(text, 'base64');
@@ -157,16 +158,13 @@ function boxOver(source: () => KeyFile, keyFile: string | null, changed: () => b
       if (key === undefined) throw new Error(`a stored secret is sealed with key ${id}, which the key file does not hold`);
       // Every phone request opens its line's secret: a sealed value (random IV, so unique) opens
       // to the same text every time while its key is held, so it is opened once (docs/PERFORMANCE.md).
-      const known = opened.get(stored);
-      if (known !== undefined) return known;
-      const raw = Buffer.from(stored.slice(PREFIX.length + id.length + 1), 'base64');
-      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
-      decipher.setAAD(AAD);
-      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
-      if (opened.size >= MAX_OPENED) opened.clear();
-      opened.set(stored, plain);
-      return plain;
+      return opened.get(stored, () => {
+        const raw = Buffer.from(stored.slice(PREFIX.length + id.length + 1), 'base64');
+        const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
+        decipher.setAAD(AAD);
+        decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+        return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      });
     },
   };
   return box;
