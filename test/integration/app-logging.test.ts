@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../server/http/app.ts';
@@ -12,6 +11,7 @@ import { openDatabase, type Database } from '../../server/store/database.ts';
 import { adminApi } from './helpers/admin-api.ts';
 import { LOOPBACK_SITE } from './helpers/served-server.ts';
 import { testConfig } from './helpers/test-config.ts';
+import { captureLog } from '../helpers/log-capture.ts';
 
 let cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -25,13 +25,7 @@ async function loggedServer(): Promise<{ base: string; token: string; lines: str
   const catalog = readCatalog(join(import.meta.dirname, '..', '..', 'firmware-profiles'));
   const services = createServices({ db, catalog });
   const { token } = services.tokens.ensureBootstrap();
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
-      done();
-    },
-  });
+  const { lines, destination } = captureLog();
   const config = testConfig(dir, { logLevel: 'trace' });
   const app = await buildApp({ config, services, catalog, logger: createLogger({ level: 'trace', destination }) });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,22 +1,11 @@
-import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { captureLog } from '../helpers/log-capture.ts';
 import { CENSOR, createLogger, flatLineLogger, maskUrl } from '../../server/logger.ts';
-
-function captured() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
-      done();
-    },
-  });
-  return { lines, destination };
-}
 
 describe('createLogger', () => {
   it('writes JSON lines at the configured level', () => {
-    const { lines, destination } = captured();
+    const { lines, destination } = captureLog();
     const logger = createLogger({ level: 'warn', destination });
     logger.info('not written');
     logger.warn({ code: 'X' }, 'written');
@@ -25,7 +14,7 @@ describe('createLogger', () => {
   });
 
   it('censors secrets at the top level and one or two levels down', () => {
-    const { lines, destination } = captured();
+    const { lines, destination } = captureLog();
     const logger = createLogger({ level: 'info', destination });
     logger.info({ password: 'pw-top', body: { secret: 'sip-secret-1', token: 'tok-1' }, a: { b: { credentials: 'c-1' } } });
     const line = lines.join('\n');
@@ -34,7 +23,7 @@ describe('createLogger', () => {
   });
 
   it('logs a request carrying a token and a secret body without either secret', async () => {
-    const { lines, destination } = captured();
+    const { lines, destination } = captureLog();
     const app = Fastify({ loggerInstance: createLogger({ level: 'info', destination }) });
     app.post('/api/v1/extensions', async (request) => {
       request.log.info({ body: request.body }, 'received');
@@ -65,7 +54,7 @@ describe('createLogger', () => {
 
 describe('flatLineLogger', () => {
   it('censors the secret keys of a flat line and keeps the other fields', () => {
-    const { lines, destination } = captured();
+    const { lines, destination } = captureLog();
     const logger = flatLineLogger(createLogger({ level: 'info', destination }));
     logger.info({ file: 'a.cfg', password: 'pw-flat', token: 'tok-flat', authorization: 'Digest x', status: 200 }, 'phone file');
     const line = JSON.parse(lines[0] ?? '');
@@ -74,7 +63,7 @@ describe('flatLineLogger', () => {
   });
 
   it('leaves the parent logger its wildcard censoring', () => {
-    const { lines, destination } = captured();
+    const { lines, destination } = captureLog();
     const parent = createLogger({ level: 'info', destination });
     flatLineLogger(parent);
     parent.info({ body: { secret: 'nested-secret' } });
