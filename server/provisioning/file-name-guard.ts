@@ -23,17 +23,22 @@ export type FileNameCheck =
 /** Longest accepted name in bytes: the usual file-name limit (NAME_MAX on Linux). */
 export const MAX_FILE_NAME_BYTES = 255;
 
-const utf8 = new TextEncoder();
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+/** A UTF-16 code unit is at most 3 bytes of UTF-8: a name this short cannot be too long. */
+const SURELY_SHORT = Math.floor(MAX_FILE_NAME_BYTES / 3);
+
+function refuse(reason: FileNameRefusal): FileNameCheck {
+  return { ok: false, code: 'INVALID_FILE_NAME', reason };
+}
 
 /** Check a requested file name; returns it unchanged when it is safe to resolve below a root. */
 export function checkFileName(name: string): FileNameCheck {
-  const refuse = (reason: FileNameRefusal): FileNameCheck => ({ ok: false, code: 'INVALID_FILE_NAME', reason });
   if (name.length === 0) return refuse('empty');
-  if (utf8.encode(name).length > MAX_FILE_NAME_BYTES) return refuse('too-long');
+  // Every phone request passes here: the byte count is computed only when it could matter.
+  if (name.length > SURELY_SHORT && Buffer.byteLength(name, 'utf8') > MAX_FILE_NAME_BYTES) return refuse('too-long');
   if (CONTROL.test(name)) return refuse('control');
   if (name.startsWith('/')) return refuse('absolute');
   if (name.includes('\\')) return refuse('backslash');
-  if (name.split('/').includes('..')) return refuse('dot-segment');
+  if (name === '..' || name.startsWith('../') || name.endsWith('/..') || name.includes('/../')) return refuse('dot-segment');
   return { ok: true, name };
 }
