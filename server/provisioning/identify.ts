@@ -1,6 +1,7 @@
+import { createBoundedMemo, type BoundedMemo } from '../domain/bounded-memo.ts';
 import { tryParseMac } from '../domain/mac-address.ts';
 import { fileNameMatcher, renderFileName } from './file-pattern.ts';
-import { compileUaRules, matchUserAgent, type UaRule } from './ua-match.ts';
+import { compileUaRules, matchUserAgent, MAX_USER_AGENT_LENGTH, type UaRule } from './ua-match.ts';
 import type { Catalog, Identification, ModelFile, ModelProfile } from './types.ts';
 
 /**
@@ -73,6 +74,28 @@ function plainName(path: string): string | null {
 export function identify(catalog: Catalog, request: IdentifyRequest): Identification | null {
   const name = plainName(request.path);
   if (name === null) return null;
+  const userAgent = request.userAgent ?? '';
+  // A UA too long to be matched is as good as none, and would only fill the memo.
+  if (userAgent.length > MAX_USER_AGENT_LENGTH) return identifyName(catalog, name, request);
+  let remembered = answers.get(catalog);
+  if (remembered === undefined) {
+    remembered = createBoundedMemo(ANSWERS_KEPT);
+    answers.set(catalog, remembered);
+  }
+  // The path holds no control character (plainName): the NUL separator cannot be forged from it.
+  return remembered.get(`${request.path}\u0000${userAgent}`, () => identifyName(catalog, name, request));
+}
+
+/**
+ * Answers by requested path and User-Agent, per catalogue: in a boot storm every phone asks for
+ * the same names with the same UA again, and each answer costs a dozen name patterns, the UA
+ * rules and the candidates' names. Sized for a building's phones; emptied when full. The answers
+ * are shared: never mutated.
+ */
+const answers = new WeakMap<Catalog, BoundedMemo<string, Identification | null>>();
+const ANSWERS_KEPT = 32_768;
+
+function identifyName(catalog: Catalog, name: string, request: IdentifyRequest): Identification | null {
   const index = indexOf(catalog);
   const lower = name.toLowerCase();
 
@@ -91,10 +114,12 @@ export function identify(catalog: Catalog, request: IdentifyRequest): Identifica
   if (candidates.length === 0) return null;
 
   const ua = matchUserAgent(index.ua, request.userAgent);
+  let uaVendors: Set<string> | undefined;
   if (ua !== null) {
     const named = candidates.filter((c) => ua.modelIds.includes(c.model.id));
-    const uaVendors = new Set(ua.modelIds.map((id) => catalog.get(id)?.vendor));
-    const sameVendor = candidates.filter((c) => uaVendors.has(c.model.vendor));
+    uaVendors = new Set(ua.modelIds.flatMap((id) => catalog.get(id)?.vendor ?? []));
+    const vendors = uaVendors;
+    const sameVendor = candidates.filter((c) => vendors.has(c.model.vendor));
     // A UA naming a model that does not ask for this name (a T46U fetching the T4xS common file)
     // still tells the vendor; a UA of another vendor entirely is left to the caller to judge.
     if (named.length > 0) candidates = named;
@@ -120,6 +145,7 @@ export function identify(catalog: Catalog, request: IdentifyRequest): Identifica
   if (mac !== undefined) out.mac = mac;
   if (ua?.mac !== undefined) out.uaMac = ua.mac;
   if (ua?.firmware !== undefined) out.firmware = ua.firmware;
+  if (uaVendors !== undefined) out.uaVendors = [...uaVendors];
   return out;
 }
 

@@ -184,6 +184,8 @@ export interface Identification {
   /** From the UA, when it carries them. */
   uaMac?: string;
   firmware?: string;
+  /** The vendors of the models the User-Agent names, when it matched a catalogue pattern. */
+  uaVendors?: readonly string[];
   /**
    * Optional: every (model, file) the name matched after UA narrowing, in catalogue order, each
    * with its own canonical name. Shared names (`{mac}.cfg`: Yealink, Poly, Fanvil, Aastra) give

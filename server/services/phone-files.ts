@@ -24,7 +24,6 @@ import type {
   ModelProfile,
   ProfileSettings,
 } from '../provisioning/types.ts';
-import { compileUaRules, matchUserAgent } from '../provisioning/ua-match.ts';
 import { maskSecrets, withholdSecrets } from '../provisioning/withhold-secrets.ts';
 import { strongEtag } from '../provisioning/content-etag.ts';
 import type { PhoneReadRepo } from '../store/phone-read-repo.ts';
@@ -194,7 +193,6 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
   const guards = createBoundedMemo<string, NetworkGuard>(1_000);
   const guardOf = (networks: readonly string[]): NetworkGuard => guards.get(networks.join(','), () => networkGuard(networks));
   const unionGuardOf = (all: readonly Site[]): NetworkGuard => guardOf(all.flatMap((site) => site.networks));
-  const uaRules = compileUaRules(catalog.all());
   const digest: DigestConfig = { realm: options.realm, key: deps.nonceKey, now, nonceTtlMs: options.nonceTtlMs };
   const onError = deps.onError ?? (() => undefined);
   const isoNow = (): string => new Date(now()).toISOString();
@@ -245,9 +243,8 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
     if (!guardOf(site.networks).allows(req.ip)) return 'source outside the device site networks';
     const candidate = ident.candidates?.find((c) => c.model.id === device.model);
     if (candidate === undefined) return 'file is not one the device model asks for';
-    const ua = matchUserAgent(uaRules, req.userAgent);
     // The UA is forgeable, so this is a consistency check, never authentication (§2.5 item 6).
-    if (ua !== null && !ua.modelIds.some((id) => catalog.get(id)?.vendor === candidate.model.vendor)) {
+    if (ident.uaVendors !== undefined && !ident.uaVendors.includes(candidate.model.vendor)) {
       return 'User-Agent of another vendor';
     }
     return {

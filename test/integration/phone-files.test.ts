@@ -93,6 +93,17 @@ describe('phone files over HTTP', () => {
     expect(unknownMac.status).toBe(401);
   });
 
+  it('refuses a device file to a User-Agent of another vendor, and serves it to its own vendor’s', async () => {
+    await prestage();
+    const foreign = await get(`${MAC}.cfg`, { 'user-agent': 'Cisco-CP-7832-3PCC/11.0.1 (44dbd2010203)' });
+    const unknown = await get('44dbd2ffffff.cfg', { 'user-agent': 'Cisco-CP-7832-3PCC/11.0.1 (44dbd2ffffff)' });
+    expect(foreign.status).toBe(unknown.status);
+    expect(foreign.body.toString()).not.toContain('account.1');
+    const own = await get(`${MAC}.cfg`);
+    expect(own.status).toBe(200);
+    expect(own.body.toString()).toContain('account.1.user_name');
+  });
+
   it('records an unknown MAC of a recognised model as discovered', async () => {
     const res = await get('44dbd2aabbcc.cfg', { 'user-agent': 'Yealink SIP-T54W 96.86.0.70 44:db:d2:aa:bb:cc' });
     expect(res.status).toBe(401);
