@@ -1,7 +1,6 @@
-import { createBoundedMemo, type BoundedMemo } from '../domain/bounded-memo.ts';
 import { tryParseMac } from '../domain/mac-address.ts';
 import { fileNameMatcher, renderFileName } from './file-pattern.ts';
-import { compileUaRules, matchUserAgent, MAX_USER_AGENT_LENGTH, type UaRule } from './ua-match.ts';
+import { compileUaRules, matchUserAgent, type UaRule } from './ua-match.ts';
 import type { Catalog, Identification, ModelFile, ModelProfile } from './types.ts';
 
 /**
@@ -18,6 +17,20 @@ export interface IdentifyRequest {
 interface Candidate {
   model: ModelProfile;
   file: ModelFile;
+  /** The name the vendor expects, as `renderFileName` gives it, made without its string scans. */
+  nameFor: (mac: string | undefined) => string;
+}
+
+/** `renderFileName` for one model's file, with the model tokens expanded once. */
+function nameMaker(file: ModelFile, modelToken: string): Candidate['nameFor'] {
+  const expanded = renderFileName(file.name, modelToken);
+  const at = expanded.search(/\{mac\}|\{MAC\}/);
+  // A catalogue name carries at most one MAC placeholder (fileNameProblem).
+  if (at < 0 || expanded.slice(at + 5).search(/\{mac\}|\{MAC\}/) >= 0) return (mac) => renderFileName(file.name, modelToken, mac);
+  const before = expanded.slice(0, at);
+  const after = expanded.slice(at + 5);
+  const upper = expanded.startsWith('{MAC}', at);
+  return (mac) => (mac === undefined ? expanded : `${before}${upper ? mac.toUpperCase() : mac.toLowerCase()}${after}`);
 }
 
 interface NameIndex {
@@ -46,10 +59,10 @@ function indexOf(catalog: Catalog): NameIndex {
       const { key, source } = fileNameMatcher(file.name, model.modelToken);
       if (key.includes('{mac}')) {
         const shape = shapes.get(key) ?? { re: new RegExp(source), candidates: [] };
-        shape.candidates.push({ model, file });
+        shape.candidates.push({ model, file, nameFor: nameMaker(file, model.modelToken) });
         shapes.set(key, shape);
       } else {
-        literal.set(key, [...(literal.get(key) ?? []), { model, file }]);
+        literal.set(key, [...(literal.get(key) ?? []), { model, file, nameFor: nameMaker(file, model.modelToken) }]);
       }
     }
   }
@@ -74,28 +87,6 @@ function plainName(path: string): string | null {
 export function identify(catalog: Catalog, request: IdentifyRequest): Identification | null {
   const name = plainName(request.path);
   if (name === null) return null;
-  const userAgent = request.userAgent ?? '';
-  // A UA too long to be matched is as good as none, and would only fill the memo.
-  if (userAgent.length > MAX_USER_AGENT_LENGTH) return identifyName(catalog, name, request);
-  let remembered = answers.get(catalog);
-  if (remembered === undefined) {
-    remembered = createBoundedMemo(ANSWERS_KEPT);
-    answers.set(catalog, remembered);
-  }
-  // The path holds no control character (plainName): the NUL separator cannot be forged from it.
-  return remembered.get(`${request.path}\u0000${userAgent}`, () => identifyName(catalog, name, request));
-}
-
-/**
- * Answers by requested path and User-Agent, per catalogue: in a boot storm every phone asks for
- * the same names with the same UA again, and each answer costs a dozen name patterns, the UA
- * rules and the candidates' names. Sized for a building's phones; emptied when full. The answers
- * are shared: never mutated.
- */
-const answers = new WeakMap<Catalog, BoundedMemo<string, Identification | null>>();
-const ANSWERS_KEPT = 32_768;
-
-function identifyName(catalog: Catalog, name: string, request: IdentifyRequest): Identification | null {
   const index = indexOf(catalog);
   const lower = name.toLowerCase();
 
@@ -108,22 +99,19 @@ function identifyName(catalog: Catalog, name: string, request: IdentifyRequest):
       const parsed = m?.groups?.mac === undefined ? null : tryParseMac(m.groups.mac);
       if (parsed === null) continue;
       mac = parsed;
-      candidates = [...candidates, ...shape.candidates];
+      // The index's lists are shared and never changed: copied only when two shapes match.
+      candidates = candidates.length === 0 ? shape.candidates : [...candidates, ...shape.candidates];
     }
   }
   if (candidates.length === 0) return null;
 
   const ua = matchUserAgent(index.ua, request.userAgent);
-  let uaVendors: Set<string> | undefined;
   if (ua !== null) {
-    const named = candidates.filter((c) => ua.modelIds.includes(c.model.id));
-    uaVendors = new Set(ua.modelIds.flatMap((id) => catalog.get(id)?.vendor ?? []));
-    const vendors = uaVendors;
-    const sameVendor = candidates.filter((c) => vendors.has(c.model.vendor));
     // A UA naming a model that does not ask for this name (a T46U fetching the T4xS common file)
     // still tells the vendor; a UA of another vendor entirely is left to the caller to judge.
-    if (named.length > 0) candidates = named;
-    else if (sameVendor.length > 0) candidates = sameVendor;
+    const named = candidates.filter((c) => ua.modelIds.includes(c.model.id));
+    const narrowed = named.length > 0 ? named : candidates.filter((c) => ua.vendors.includes(c.model.vendor));
+    if (narrowed.length > 0) candidates = narrowed;
   } else if (mac !== undefined) {
     // No UA help: models whose vendor ships this OUI go first. Only an order, never a filter,
     // since the OUI lists are incomplete (see the vendors' notes).
@@ -131,7 +119,7 @@ function identifyName(catalog: Catalog, name: string, request: IdentifyRequest):
     candidates = [...candidates].sort((a, b) => Number(b.model.oui.includes(prefix)) - Number(a.model.oui.includes(prefix)));
   }
 
-  const named = candidates.map((c) => ({ ...c, canonicalName: renderFileName(c.file.name, c.model.modelToken, mac) }));
+  const named = candidates.map((c) => ({ model: c.model, file: c.file, canonicalName: c.nameFor(mac) }));
   const first = named[0];
   if (first === undefined) return null;
   const out: Identification = {
@@ -145,15 +133,10 @@ function identifyName(catalog: Catalog, name: string, request: IdentifyRequest):
   if (mac !== undefined) out.mac = mac;
   if (ua?.mac !== undefined) out.uaMac = ua.mac;
   if (ua?.firmware !== undefined) out.firmware = ua.firmware;
-  if (uaVendors !== undefined) out.uaVendors = [...uaVendors];
+  if (ua !== null) out.uaVendors = ua.vendors;
   return out;
 }
 
-/**
- * The identification contract: a MAC in the UA must agree with the MAC in the name when both
- * exist. True when they agree or either is missing; false means one device is asking for
- * another's file, and the caller refuses it like any other miss.
- */
 export function macsAgree(ident: Pick<Identification, 'mac' | 'uaMac'>): boolean {
   return ident.mac === undefined || ident.uaMac === undefined || ident.mac === ident.uaMac;
 }

@@ -10,6 +10,7 @@ import type { ModelProfile } from './types.ts';
  */
 export interface UaRule {
   modelId: string;
+  vendor: string;
   source: string;
   re: RegExp;
 }
@@ -17,6 +18,8 @@ export interface UaRule {
 export interface UaMatch {
   /** The model whose pattern matched first, plus any model declaring the very same pattern. */
   modelIds: string[];
+  /** The vendors of those models. */
+  vendors: string[];
   /** MAC from the UA, canonical 12 lowercase hex. */
   mac?: string;
   firmware?: string;
@@ -27,7 +30,7 @@ export const MAX_USER_AGENT_LENGTH = 512;
 
 /** Rules in the order given (the catalogue passes its models in vendor order). */
 export function compileUaRules(models: readonly ModelProfile[]): UaRule[] {
-  return models.flatMap((m) => m.userAgent.patterns.map((source) => ({ modelId: m.id, source, re: new RegExp(source, 'i') })));
+  return models.flatMap((m) => m.userAgent.patterns.map((source) => ({ modelId: m.id, vendor: m.vendor, source, re: new RegExp(source, 'i') })));
 }
 
 /**
@@ -51,8 +54,8 @@ function firstMatch(rules: readonly UaRule[], userAgent: string): UaMatch | null
   for (const rule of rules) {
     const m = rule.re.exec(userAgent);
     if (m === null) continue;
-    const modelIds = [...new Set(rules.filter((r) => r.source === rule.source).map((r) => r.modelId))];
-    const out: UaMatch = { modelIds };
+    const same = rules.filter((r) => r.source === rule.source);
+    const out: UaMatch = { modelIds: [...new Set(same.map((r) => r.modelId))], vendors: [...new Set(same.map((r) => r.vendor))] };
     const mac = m.groups?.mac === undefined ? null : tryParseMac(m.groups.mac);
     if (mac !== null) out.mac = mac;
     const firmware = m.groups?.firmware;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../../server/provisioning/catalog.ts';
+import { hasMacPlaceholder, renderFileName } from '../../../server/provisioning/file-pattern.ts';
 import { identify, macsAgree } from '../../../server/provisioning/identify.ts';
 import { realProfileEntries } from './real-profiles.ts';
 
@@ -132,21 +133,18 @@ describe('identify', () => {
     );
   });
 
-  it('remembers an answer per path and User-Agent, so a phone asking again gets the same one and another UA its own', () => {
-    const first = identify(catalog, { path: '/00562b043615.xml', userAgent: 'Cisco-CP-7832-3PCC/11.0.1 (00562b043615)' });
-    expect(identify(catalog, { path: '/00562b043615.xml', userAgent: 'Cisco-CP-7832-3PCC/11.0.1 (00562b043615)' })).toBe(first);
-    expect(ids('/00562b043615.xml', 'Cisco/SPA508G-7.4.4 (00562B043615)(CBT141400UK)')).toEqual(['cisco/spa508g']);
-    expect(new Set(identify(catalog, { path: '/00562b043615.xml' })?.models.map((m) => m.dialect))).toEqual(new Set(['cisco-mpp', 'cisco-spa', 'obihai']));
-    // The requested spelling is part of the answer: the same name without its slash is its own entry.
-    expect(identify(catalog, { path: '00562b043615.xml', userAgent: 'Cisco-CP-7832-3PCC/11.0.1 (00562b043615)' })?.requested).toBe('00562b043615.xml');
-  });
-
-  it('cannot be made to forget a phone by a name that spells the phone\'s path and UA with a NUL', () => {
-    const path = '/001565aabbcc.cfg';
-    const ua = 'Yealink SIP-T46G 28.72.0.1 00:15:65:4a:a9:37';
-    // Refused before anything is remembered: it never stands for the real request below.
-    expect(identify(catalog, { path: `${path}\u0000${ua}` })).toBeNull();
-    expect(ids(path, ua)).toEqual(['yealink/t46g']);
+  it('names every catalogue file with a MAC as renderFileName does, in the vendor\'s MAC case', () => {
+    const mac = '0a1b2c3d4e5f';
+    let checked = 0;
+    for (const model of catalog.all()) {
+      for (const file of model.files.filter((f) => hasMacPlaceholder(f.name))) {
+        const expected = renderFileName(file.name, model.modelToken, mac);
+        const candidate = identify(catalog, { path: expected.toLowerCase() })?.candidates?.find((c) => c.model.id === model.id && c.file === file);
+        expect(candidate?.canonicalName).toBe(expected);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
   });
 
   it('ignores a User-Agent too long to be real instead of matching it', () => {

@@ -46,7 +46,7 @@ describe('matchUserAgent', () => {
     ['Aastra6731i MAC:00-08-5D-23-74-29 V:3.2.0.70-SIP', 'aastra/6731i', '00085d237429', '3.2.0.70'],
     ['Mitel6940 MAC:14-00-E9-1B-45-24 V:6.4.0.140-SIP', 'aastra/6940', '1400e91b4524', '6.4.0.140'],
   ])('reads %j as %s with MAC %s and firmware %s', (ua, id, mac, firmware) => {
-    expect(matchUserAgent(rules, ua)).toEqual({ modelIds: [id], ...(mac ? { mac } : {}), firmware });
+    expect(matchUserAgent(rules, ua)).toEqual({ modelIds: [id], vendors: [id.split('/')[0]], ...(mac ? { mac } : {}), firmware });
   });
 
   it('does not mistake a longer model name for a shorter one', () => {
@@ -55,7 +55,7 @@ describe('matchUserAgent', () => {
   });
 
   it('drops a MAC that is not a usable unicast address but keeps the model', () => {
-    expect(matchUserAgent(rules, 'Fanvil X6U Pro 0.0.10 ffffffffffff')).toEqual({ modelIds: ['fanvil/x6u'], firmware: '0.0.10' });
+    expect(matchUserAgent(rules, 'Fanvil X6U Pro 0.0.10 ffffffffffff')).toEqual({ modelIds: ['fanvil/x6u'], vendors: ['fanvil'], firmware: '0.0.10' });
   });
 
   it('answers null for a missing, empty, unknown or oversized User-Agent', () => {
@@ -70,9 +70,9 @@ describe('matchUserAgent', () => {
     expect(matchUserAgent(ordered, 'Phone X 1.0')?.modelIds).toEqual(['a/first']);
   });
 
-  it('returns every model that declares the very same pattern', () => {
-    const shared = compileUaRules([model('a/one', ['^Base (?<firmware>\\d+)']), model('a/two', ['^Base (?<firmware>\\d+)'])]);
-    expect(matchUserAgent(shared, 'Base 7')).toEqual({ modelIds: ['a/one', 'a/two'], firmware: '7' });
+  it('returns every model that declares the very same pattern, and their vendors once each', () => {
+    const shared = compileUaRules([model('a/one', ['^Base (?<firmware>\\d+)']), model('a/two', ['^Base (?<firmware>\\d+)']), model('b/three', ['^Base (?<firmware>\\d+)'])]);
+    expect(matchUserAgent(shared, 'Base 7')).toEqual({ modelIds: ['a/one', 'a/two', 'b/three'], vendors: ['a', 'b'], firmware: '7' });
   });
 
   it('matches case-insensitively', () => {
