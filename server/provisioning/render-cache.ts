@@ -1,6 +1,6 @@
 /**
- * Rendered bytes kept per (device, file, input revision), least recently used first out, bounded in
- * entries and in bytes. Pure data structure: no clock, no I/O. A new revision for the same device
+ * Rendered bytes kept per (device, file, input revision), least recently used first out (nearly:
+ * see `get`), bounded in entries and in bytes. Pure data structure: no clock, no I/O. A new revision for the same device
  * and file replaces the old entry at once, so an edited profile never leaves stale bytes behind.
  */
 
@@ -20,6 +20,8 @@ export const DEFAULT_CACHE_LIMITS: RenderCacheLimits = { maxEntries: 5_000, maxB
 interface Slot {
   revision: string;
   file: CachedFile;
+  /** The operation count when the slot took its place in the order. */
+  placedAt: number;
 }
 
 export class RenderCache {
@@ -27,6 +29,7 @@ export class RenderCache {
   /** Key: `${deviceKey}\u0000${fileName}`; Map order is least recently used first. */
   readonly #slots = new Map<string, Slot>();
   #bytes = 0;
+  #operations = 0;
   hits = 0;
   misses = 0;
 
@@ -42,8 +45,15 @@ export class RenderCache {
       this.misses += 1;
       return undefined;
     }
-    this.#slots.delete(key);
-    this.#slots.set(key, slot);
+    // Moving a slot to the back is a delete and an insert in a map of tens of thousands: done only
+    // for a slot placed more than half the map's size ago, so a hot slot moves once per that many
+    // operations and still never reaches the front, where eviction takes from.
+    this.#operations += 1;
+    if (this.#operations - slot.placedAt > this.#slots.size / 2) {
+      this.#slots.delete(key);
+      this.#slots.set(key, slot);
+      slot.placedAt = this.#operations;
+    }
     this.hits += 1;
     return slot.file;
   }
@@ -53,7 +63,8 @@ export class RenderCache {
     const key = `${deviceKey}\u0000${fileName}`;
     this.#drop(key);
     if (file.body.length > this.#limits.maxBytes) return;
-    this.#slots.set(key, { revision, file });
+    this.#operations += 1;
+    this.#slots.set(key, { revision, file, placedAt: this.#operations });
     this.#bytes += file.body.length;
     while (this.#slots.size > this.#limits.maxEntries || this.#bytes > this.#limits.maxBytes) {
       const oldest = this.#slots.keys().next();

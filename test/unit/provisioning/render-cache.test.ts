@@ -36,6 +36,19 @@ describe('render cache', () => {
     expect(cache.get('d5', 'f', 'r')).toBeUndefined();
   });
 
+  it('keeps an entry read at least once per half its size of operations while new ones stream through', () => {
+    const cache = new RenderCache({ maxEntries: 100, maxBytes: 1_000_000 });
+    cache.set('hot', 'f', 'r', file('h'));
+    for (let i = 0; i < 1_000; i++) {
+      cache.set(`d${i}`, 'f', 'r', file('x'));
+      if (i % 40 === 0) expect(cache.get('hot', 'f', 'r')).toBeDefined();
+    }
+    expect(cache.get('hot', 'f', 'r')).toBeDefined();
+    expect(cache.get('d0', 'f', 'r')).toBeUndefined();
+    expect(cache.get('d999', 'f', 'r')).toBeDefined();
+    expect(cache.size).toBe(100);
+  });
+
   it('forgets every file of one device', () => {
     const cache = new RenderCache();
     cache.set('d1', 'a', 'r', file('1'));
