@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * A strong entity tag for rendered bytes (RFC 9110 §8.8.3): the first 128 bits of the body's
@@ -6,5 +6,5 @@ import { createHash } from 'node:crypto';
  * pipeline tags a render once, and the HTTP front end only compares.
  */
 export function strongEtag(body: Buffer | string): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+  return `"${hash('sha256', body, 'base64url').slice(0, 22)}"`;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CanonicalSettings, DirectoryEntry } from './types.ts';
 
 /**
@@ -45,7 +45,7 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
-const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
 
 /** The resolved settings' own hash (64 hex characters): what a file's revision takes of them. */
 export function settingsRevision(settings: CanonicalSettings): string {

@@ -32,7 +32,6 @@ export function memoizeReads<T extends object>(
   generation: () => number,
   maxEntries = 100_000,
 ): T {
-  const memo = createGenerationMemo<unknown>(generation, maxEntries);
   const view: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(repo)) {
     if (typeof value !== 'function' || !names.includes(name as keyof T & string)) {
@@ -40,8 +39,10 @@ export function memoizeReads<T extends object>(
       continue;
     }
     const fn = value as (...args: unknown[]) => unknown;
+    // One memo per method: the usual single id is the key as it is, with nothing to join.
+    const memo = createGenerationMemo<unknown>(generation, maxEntries);
     view[name] = (...args: unknown[]) => {
-      const key = args.length === 1 && typeof args[0] === 'string' ? `${name}\u0000${args[0]}` : `${name}\u0000${JSON.stringify(args)}`;
+      const key = args.length === 1 && typeof args[0] === 'string' ? args[0] : `\u0000${JSON.stringify(args)}`;
       return memo.get(key, () => fn(...args));
     };
   }

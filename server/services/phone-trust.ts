@@ -1,3 +1,4 @@
+import { createBoundedMemo } from '../domain/bounded-memo.ts';
 import type { Device } from '../domain/device.ts';
 import { checkCertificate, deviceCertificateOf } from '../domain/device-certificate.ts';
 import { parseAuthorization, verifyBasic, verifyDigest, type DigestConfig } from '../domain/digest-auth.ts';
@@ -68,8 +69,10 @@ export function createPhoneTrust(deps: PhoneTrustDeps) {
     return sites.includes('*') || (device.siteId !== null && sites.includes(device.siteId));
   }
 
+  // Every fetch asks; the answer depends on the device's last update only: parsed and printed once.
+  const windowEnds = createBoundedMemo<string, string>(16_384);
   function claimOpenUntil(creds: HttpCredentials, device: Device): string {
-    return creds.claimOpenUntil ?? new Date(Date.parse(device.updatedAt) + deps.claimWindowMs).toISOString();
+    return creds.claimOpenUntil ?? windowEnds.get(device.updatedAt, () => new Date(Date.parse(device.updatedAt) + deps.claimWindowMs).toISOString());
   }
 
   /** Credentials and claim facts of a device in service, decided against the request's credentials. */

@@ -51,6 +51,19 @@ describe('memoizeReads', () => {
     expect(calls).toEqual(['get a', 'put a', 'get a']);
   });
 
+  it('keeps each method\'s answers apart, for the same argument and for an argument spelling another\'s key', () => {
+    const repo = {
+      byId: (id: string) => `id:${id}`,
+      byName: (name: string) => `name:${name}`,
+      byNumber: (n: number) => `number:${n}`,
+    };
+    const view = memoizeReads(repo, ['byId', 'byName', 'byNumber'], () => 1);
+    expect(view.byId('x')).toBe('id:x');
+    expect(view.byName('x')).toBe('name:x');
+    expect(view.byNumber(1)).toBe('number:1');
+    expect(view.byNumber(1)).toBe('number:1');
+  });
+
   it('passes other methods through untouched and stays bounded', () => {
     const { repo, calls } = countingRepo();
     const view = memoizeReads(repo, ['get'], () => 1, 3);
