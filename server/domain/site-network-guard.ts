@@ -31,6 +31,13 @@ export function parseSourceAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 |
   return parsedSources.get(address, () => parseAddress(address));
 }
 
+const sourceTexts = createBoundedMemo<string, string>(4_096);
+
+/** The address as logged and keyed (IPv4-mapped IPv6 unwrapped, canonical form); the input when it is not one. */
+export function sourceAddressText(address: string): string {
+  return sourceTexts.get(address, () => parseSourceAddress(address)?.toString() ?? address);
+}
+
 function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
   if (!ipaddr.isValid(bare)) return null;

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from '@sinclair/typebox';
-import { parseSourceAddress, unionGuard } from '../domain/site-network-guard.ts';
+import { sourceAddressText, unionGuard } from '../domain/site-network-guard.ts';
 import type { FirmwareStore } from '../io/firmware-store.ts';
 import { appError } from '../errors.ts';
 import { flatLineLogger } from '../logger.ts';
@@ -28,7 +28,7 @@ export interface PhoneRouteDeps {
 
 /** The source address as the pipeline keys it: IPv4-mapped IPv6 unwrapped. */
 export function sourceOf(request: FastifyRequest): string {
-  return parseSourceAddress(request.ip)?.toString() ?? request.ip;
+  return sourceAddressText(request.ip);
 }
 
 function transportOf(request: FastifyRequest): PhoneTransport {

@@ -138,12 +138,12 @@ export function createCheckSyncPush(opts: CheckSyncPushOptions) {
   }
 
   /** One device: the site switch, then the contact, then the throttle (skipped by a trailing push); true when sent. */
-  function pushOne(device: Device, trailingPush: boolean): boolean {
+  function pushOne(device: Device, trailingPush: boolean, siteOf: (siteId: string) => Site | undefined = (id) => opts.siteOf?.(id)): boolean {
     const send = opts.send;
     if (send === undefined) return false;
     const now = opts.now();
     const at = now.toISOString();
-    const site = device.siteId === null ? undefined : opts.siteOf?.(device.siteId);
+    const site = device.siteId === null ? undefined : siteOf(device.siteId);
     if (site !== undefined && !site.checkSync.allowed) {
       cancelTrailing(device.id);
       setStatus(device.id, { at, contact: null, contactSource: null, result: { outcome: 'disabled-by-site' } }, null);
@@ -199,7 +199,13 @@ export function createCheckSyncPush(opts: CheckSyncPushOptions) {
      * throttle slot: allowing it again pushes at once).
      */
     push(devices: readonly Device[]): Device[] {
-      return devices.filter((device) => pushOne(device, false));
+      // A profile edit pushes to thousands of devices of a few sites: each site is read once.
+      const sites = new Map<string, Site | undefined>();
+      const siteOf = (id: string): Site | undefined => {
+        if (!sites.has(id)) sites.set(id, opts.siteOf?.(id));
+        return sites.get(id);
+      };
+      return devices.filter((device) => pushOne(device, false, siteOf));
     },
 
     /** Cancels the trailing pushes still waiting (server shutdown). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { networkGuard, parseSourceAddress, unionGuard } from '../../../server/domain/site-network-guard.ts';
+import { networkGuard, parseSourceAddress, sourceAddressText, unionGuard } from '../../../server/domain/site-network-guard.ts';
 
 describe('site network guard', () => {
   it('allows addresses inside an IPv4 network and refuses those outside', () => {
@@ -42,6 +42,15 @@ describe('site network guard', () => {
     }
     expect(guard.allows('10.1.0.1')).toBe(false);
     expect(guard.allows('10.1.0.1')).toBe(false);
+  });
+
+  it('writes a source as logged: IPv4-mapped unwrapped, IPv6 in canonical form, anything else as given', () => {
+    for (let round = 0; round < 2; round += 1) {
+      expect(sourceAddressText('::ffff:10.0.0.5')).toBe('10.0.0.5');
+      expect(sourceAddressText('10.0.0.5')).toBe('10.0.0.5');
+      expect(sourceAddressText('FD00:0:0::1')).toBe('fd00::1');
+      expect(sourceAddressText('not-an-ip')).toBe('not-an-ip');
+    }
   });
 
   it('is open when no network is declared, and the union covers every site', () => {

@@ -141,6 +141,20 @@ describe('check-sync push', () => {
     expect(sent).toEqual(['sip:10.0.0.5:5060']);
   });
 
+  it('reads each site once per push, however many of its devices it pushes to, and afresh on the next push', () => {
+    const reads: string[] = [];
+    let allowed = true;
+    const { push, sent, advance } = harness(undefined, { siteOf: (id) => (reads.push(id), site(allowed)) });
+    const devices = Array.from({ length: 50 }, (_, i) => device(`d${i}`, `10.0.1.${i + 1}`));
+    expect(push.push(devices)).toHaveLength(50);
+    expect(reads).toEqual(['s']);
+    allowed = false;
+    advance(61_000);
+    expect(push.push(devices)).toEqual([]);
+    expect(reads).toEqual(['s', 's']);
+    expect(sent).toHaveLength(50);
+  });
+
   it('prefers the contact the device reported, port and all, over its last fetch address', () => {
     const { push, sent } = harness(undefined, { siteOf: () => site(true), reportedContactOf: () => ({ ip: 'fd00:0:0::7', port: 5062 }) });
     push.push([device('a', '10.0.0.5'), device('b', null)]);
