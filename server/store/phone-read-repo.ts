@@ -170,13 +170,19 @@ function phoneRepoOver(db: SqlDatabase): PhoneReadRepo {
   const listUploads = db.prepare('SELECT device_id, file, at, length(body) AS size FROM device_uploads WHERE device_id = ? ORDER BY file');
 
   const recordBatch = db.transaction((batch: readonly ServedRecord[]) => {
+    // A phone's files arrive together, so a batch holds several of one device: its "last seen"
+    // columns are written once, from its last fetch, keeping the last firmware any fetch named.
+    const lastSeen = new Map<string, Omit<ServedRecord, 'maskedBody'>>();
     for (const item of batch) {
       const { maskedBody, ...fields } = item;
       upsertServed.run(fields);
       // An unchanged file (the usual warm boot) leaves its stored body alone: not rendered, not rewritten.
       if (bodyRevision.get(item.deviceId, item.file) !== item.revision) upsertBody.run(item.deviceId, item.file, item.revision, maskedBody());
-      seen.run(fields);
+      const earlier = lastSeen.get(item.deviceId);
+      lastSeen.delete(item.deviceId);
+      lastSeen.set(item.deviceId, { ...fields, firmware: fields.firmware ?? earlier?.firmware ?? null });
     }
+    for (const fields of lastSeen.values()) seen.run(fields);
   });
 
   return {

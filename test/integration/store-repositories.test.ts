@@ -267,6 +267,26 @@ describe('repositories', () => {
     expect(db.prepare('SELECT COUNT(*) FROM device_served_bodies').pluck().get()).toBe(0);
   });
 
+  it('writes each device\'s last-seen columns from its last fetch in a batch, keeping the last firmware named', () => {
+    store.devices.insert(device('d1', '001565aabbcc', null));
+    store.devices.insert(device('d2', '001565aabbcd', null));
+    const phones = sqlitePhoneRepo(db);
+    const record = (deviceId: string, file: string, at: string, firmware: string | null) => ({
+      deviceId, file, revision: 'r1', etag: '"r1"', at, ip: '10.1.0.5', userAgent: `UA ${at}`,
+      firmware, transport: 'http' as const, configRevision: 3, maskedBody: () => Buffer.from('masked'),
+    });
+    phones.recordServed([
+      record('d1', 'y000000000028.cfg', '2026-03-01T09:00:01.000Z', '28.1.0.1'),
+      record('d2', '001565aabbcd.cfg', '2026-03-01T09:00:02.000Z', null),
+      record('d1', '001565aabbcc.cfg', '2026-03-01T09:00:03.000Z', null),
+    ]);
+    expect(store.devices.get('d1')?.lastSeen).toEqual({
+      at: '2026-03-01T09:00:03.000Z', ip: '10.1.0.5', userAgent: 'UA 2026-03-01T09:00:03.000Z', firmware: '28.1.0.1', file: '001565aabbcc.cfg', servedRevision: 3,
+    });
+    expect(store.devices.get('d2')?.lastSeen).toMatchObject({ at: '2026-03-01T09:00:02.000Z', file: '001565aabbcd.cfg', firmware: null });
+    expect(phones.servedFiles('d1').map((f) => f.file)).toEqual(['001565aabbcc.cfg', 'y000000000028.cfg']);
+  });
+
   it('pages listings with limit and offset and reports the total', () => {
     for (let n = 201; n <= 210; n++) store.extensions.insert(ext(n, 'standalone'));
     const page = store.extensions.list({}, { limit: 4, offset: 4 });
