@@ -8,9 +8,9 @@ import { round } from './lib/stats.ts';
 
 /**
  * The "served" record's cost per file, as the recorder writes it during a storm (batches of 200 in
- * one transaction, SQLite file, `synchronous = FULL`): a fetch of an unchanged file (a building
- * rebooting into the same configs) and of a changed one (after a profile edit), 5 KB masked
- * bodies. `node --import tsx bench/served-record.ts [--devices 2000] [--files 3] [--rounds 3]`
+ * one transaction, SQLite file, `synchronous = FULL`, each phone's files one after the other as a
+ * phone walks them): a fetch of an unchanged file (a building rebooting into the same configs) and
+ * of a changed one (after a profile edit), 5 KB masked bodies. `node --import tsx bench/served-record.ts [--devices 2000] [--files 3] [--rounds 3]`
  */
 
 const { values } = parseArgs({
@@ -37,8 +37,8 @@ try {
   const phones = sqlitePhoneRepo(db);
   let bodiesAskedFor = 0;
   const record = (index: number, revision: string): ServedRecord => ({
-    deviceId: `d${index % devices}`,
-    file: `file-${Math.floor(index / devices)}.cfg`,
+    deviceId: `d${Math.floor(index / files)}`,
+    file: `file-${index % files}.cfg`,
     revision,
     etag: `"${revision}"`,
     at: new Date().toISOString(),
