@@ -88,7 +88,7 @@ export function createPhoneFrontEnd(deps: PhoneFrontEndDeps) {
     nonceKey: secretBoxOf(deps.db).derive('digest-nonce'),
     onError: (err) => deps.logger?.error({ err }, 'phone pipeline: recording failed'),
     fetchProblems: deps.services.phoneFetchProblems,
-    generation: writeGenerationOf(deps.db).current,
+    generation: writeGenerationOf(deps.db),
     firmwareFor: (device, model, reported) => rollouts?.firmwareFor(device, model, reported),
     options: {
       ...(deps.config.phoneSecurity === undefined

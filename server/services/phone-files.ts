@@ -28,6 +28,7 @@ import { maskSecrets, withholdSecrets } from '../provisioning/withhold-secrets.t
 import { strongEtag } from '../provisioning/content-etag.ts';
 import type { PhoneReadRepo } from '../store/phone-read-repo.ts';
 import type { Store } from '../store/repositories.ts';
+import type { WriteGeneration } from '../store/write-generation.ts';
 import type { DiscoveredInput } from './device-service.ts';
 import type { PhoneFetchProblems } from './phone-fetch-problems.ts';
 import { createGenerationMemo, memoizeReads } from './generation-memo.ts';
@@ -132,7 +133,7 @@ export interface PhoneFilesDeps {
    * The store's write generation (store/write-generation.ts): when given, the rows a fetch reads
    * are kept in memory until it moves, so a warm boot storm reads each device's rows once.
    */
-  generation?: () => number;
+  generation?: Pick<WriteGeneration, 'current' | 'beyondConfigEdits'>;
 }
 
 /** What Poly phones upload (VENDORS.md §2 and rule 4): logs, local settings, call lists, contacts. */
@@ -165,18 +166,27 @@ interface DeviceContext {
   keyFile: boolean;
 }
 
-/** The store and phone repository with the reads of a fetch remembered per write generation. */
-function rememberedReads(store: Store, phoneRepo: PhoneReadRepo, generation: () => number): { store: Store; phoneRepo: PhoneReadRepo } {
+/**
+ * The store and phone repository with the reads of a fetch remembered per write generation.
+ * Devices and profiles are what a config edit writes; the other rows outlive it.
+ */
+function rememberedReads(
+  store: Store,
+  phoneRepo: PhoneReadRepo,
+  generation: Pick<WriteGeneration, 'current' | 'beyondConfigEdits'>,
+): { store: Store; phoneRepo: PhoneReadRepo } {
+  const any = () => generation.current();
+  const beyondConfigEdits = () => generation.beyondConfigEdits();
   return {
     store: {
       ...store,
-      devices: memoizeReads(store.devices, ['get', 'getByMac'], generation),
-      sites: memoizeReads(store.sites, ['get', 'list'], generation),
-      extensions: memoizeReads(store.extensions, ['get'], generation),
-      profiles: memoizeReads(store.profiles, ['get'], generation),
-      users: memoizeReads(store.users, ['list'], generation),
+      devices: memoizeReads(store.devices, ['get', 'getByMac'], any),
+      profiles: memoizeReads(store.profiles, ['get'], any),
+      sites: memoizeReads(store.sites, ['get', 'list'], beyondConfigEdits),
+      extensions: memoizeReads(store.extensions, ['get'], beyondConfigEdits),
+      users: memoizeReads(store.users, ['list'], beyondConfigEdits),
     },
-    phoneRepo: memoizeReads(phoneRepo, ['sites', 'credentialsOf', 'credentialsByUsername'], generation),
+    phoneRepo: memoizeReads(phoneRepo, ['sites', 'credentialsOf', 'credentialsByUsername'], beyondConfigEdits),
   };
 }
 
@@ -307,12 +317,13 @@ export function createPhoneFiles(deps: PhoneFilesDeps) {
   // Settings and their revision depend only on rows the fetch read (remembered per write
   // generation) and on the key's other parts, so they are resolved and hashed once per generation
   // instead of on every request. Without a generation (embedding, unit tests) nothing is kept.
-  const resolvedInputs = deps.generation === undefined ? undefined : createGenerationMemo<ResolvedInputs>(deps.generation);
+  const generation = deps.generation;
+  const resolvedInputs = generation === undefined ? undefined : createGenerationMemo<ResolvedInputs>(() => generation.current());
   const resolvedOnce = (key: string, resolve: () => ResolvedInputs): ResolvedInputs =>
     resolvedInputs === undefined ? resolve() : resolvedInputs.get(key, resolve);
   // One level up: the settings do not depend on the file, so a device's files share one resolve
   // and one hash of the settings (a cold storm resolves each device once, not once per file).
-  const resolvedSettings = deps.generation === undefined ? undefined : createGenerationMemo<ResolvedSettings>(deps.generation);
+  const resolvedSettings = generation === undefined ? undefined : createGenerationMemo<ResolvedSettings>(() => generation.current());
   const settingsOnce = (key: string, resolve: () => CanonicalSettings): ResolvedSettings => {
     const make = (): ResolvedSettings => {
       const settings = resolve();

@@ -45,13 +45,21 @@ export function createSqliteStore(db: SqlDatabase): Store {
   const written = (method: string) => {
     if (!READ_METHOD.test(method)) generation.bump();
   };
+  // What a profile edit writes (store/write-generation.ts `config-edit`): the profile row itself,
+  // and the config-revision counters of its devices (a single-table UPDATE of those columns).
+  const profileWritten = (method: string) => {
+    if (!READ_METHOD.test(method)) generation.bump(method === 'insert' || method === 'update' ? 'config-edit' : undefined);
+  };
+  const deviceWritten = (method: string) => {
+    if (!READ_METHOD.test(method)) generation.bump(method === 'bumpConfigRevision' || method === 'bumpConfigRevisionOf' ? 'config-edit' : undefined);
+  };
   return {
     sites: withStorageFaults(sqliteSites(db), reads('get', 'list'), written),
     extensions: withStorageFaults(sqliteExtensions(db), reads('get'), written),
     users: withStorageFaults(sqliteUsers(db), reads('get', 'getByExtension', 'list'), written),
     numbers: withStorageFaults(sqliteNumbers(db), NO_READS, written),
-    devices: withStorageFaults(sqliteDevices(db), reads('get', 'getByMac'), written),
-    profiles: withStorageFaults(sqliteProfiles(db), reads('get'), written),
+    devices: withStorageFaults(sqliteDevices(db), reads('get', 'getByMac'), deviceWritten),
+    profiles: withStorageFaults(sqliteProfiles(db), reads('get'), profileWritten),
     tokens: withStorageFaults(sqliteTokens(db), NO_READS),
     audit: withStorageFaults(sqliteAudit(db), NO_READS),
     transaction<T>(fn: () => T): T {

@@ -10,7 +10,17 @@ import type { SqlDatabase } from './sql-database.ts';
  */
 export interface WriteGeneration {
   current(): number;
-  bump(): void;
+  /**
+   * Like `current`, but left alone by config edits (`bump('config-edit')`): for copies of rows a
+   * config edit never writes — sites, extensions, users, phone credentials — so a profile edit
+   * that every phone of a building then fetches for does not make each of them read those again.
+   */
+  beyondConfigEdits(): number;
+  /**
+   * A write. `config-edit` only for one that can have changed nothing but profile rows and the
+   * devices' config-revision columns; anything else, or not known, moves both numbers.
+   */
+  bump(scope?: 'config-edit'): void;
 }
 
 const generations = new WeakMap<SqlDatabase, WriteGeneration>();
@@ -41,10 +51,14 @@ function createWriteGeneration(db: SqlDatabase): WriteGeneration {
  */
 function sharedWriteGeneration(db: PostgresDatabase): WriteGeneration {
   let local = 0;
+  let beyond = 0;
+  // Another instance's announcement says nothing of what it wrote: it moves both.
   return {
     current: () => local + (db.peers?.writes() ?? 0),
-    bump(): void {
+    beyondConfigEdits: () => beyond + (db.peers?.writes() ?? 0),
+    bump(scope): void {
       local += 1;
+      if (scope === undefined) beyond += 1;
       db.noteWrite();
     },
   };
@@ -53,28 +67,39 @@ function sharedWriteGeneration(db: PostgresDatabase): WriteGeneration {
 function fileWriteGeneration(db: SqlDatabase): WriteGeneration {
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   let local = 0;
+  let beyond = 0;
   let seen: unknown = null;
   let checkedAt = Number.NEGATIVE_INFINITY;
+  /** Another connection's commit may have written anything: it moves both numbers. */
+  function lookForOtherConnections(): void {
+    const now = performance.now();
+    if (now - checkedAt < OTHER_CONNECTIONS_CHECK_MS) return;
+    checkedAt = now;
+    let version: unknown;
+    try {
+      version = dataVersion.get();
+    } catch {
+      // The file cannot be read now: keep what is in memory, as the store's last good reads do.
+      return;
+    }
+    if (version !== seen) {
+      seen = version;
+      local += 1;
+      beyond += 1;
+    }
+  }
   return {
     current(): number {
-      const now = performance.now();
-      if (now - checkedAt < OTHER_CONNECTIONS_CHECK_MS) return local;
-      checkedAt = now;
-      let version: unknown;
-      try {
-        version = dataVersion.get();
-      } catch {
-        // The file cannot be read now: keep what is in memory, as the store's last good reads do.
-        return local;
-      }
-      if (version !== seen) {
-        seen = version;
-        local += 1;
-      }
+      lookForOtherConnections();
       return local;
     },
-    bump(): void {
+    beyondConfigEdits(): number {
+      lookForOtherConnections();
+      return beyond;
+    },
+    bump(scope): void {
       local += 1;
+      if (scope === undefined) beyond += 1;
     },
   };
 }

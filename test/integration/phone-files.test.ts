@@ -155,6 +155,22 @@ describe('phone files over HTTP', () => {
     expect(second.headers.get('etag')).not.toBe(etag);
   });
 
+  it('serves a site edit made after a profile edit at once: rows a config edit keeps are still read again after other writes', async () => {
+    const profile = await env.server.api('POST', '/profiles', { name: 'Office', settings: { raw: { yealink: { 'features.example': 'one' } } } });
+    await env.server.api('POST', '/devices', { mac: MAC, model: 'yealink/t54w', siteId: env.ids.siteId, userId: env.ids.userId, profileId: profile.body.id });
+    expect((await get(`${MAC}.cfg`)).body.toString()).toContain('pbx.example.com');
+    const edit = await env.server.api('PATCH', `/profiles/${profile.body.id}`, { settings: { raw: { yealink: { 'features.example': 'two' } } } }, { 'if-match': `"${profile.body.revision}"` });
+    expect(edit.status).toBe(200);
+    const afterProfile = (await get(`${MAC}.cfg`)).body.toString();
+    expect(afterProfile).toContain('features.example = two');
+    expect(afterProfile).toContain('pbx.example.com');
+    const site = await env.server.api('PATCH', `/sites/${env.ids.siteId}`, { registrar: { host: 'pbx2.example.com' } });
+    expect(site.status).toBe(200);
+    const afterSite = (await get(`${MAC}.cfg`)).body.toString();
+    expect(afterSite).toContain('pbx2.example.com');
+    expect(afterSite).toContain('features.example = two');
+  });
+
   it('serves byte ranges with 206 and refuses ranges past the end with 416', async () => {
     await prestage();
     const full = await get('y000000000000.boot');

@@ -50,6 +50,40 @@ describe('write generation', () => {
     expect(generation.current()).toBe(afterWrite);
   });
 
+  it('keeps the number beyond config edits still through a profile edit and its config-revision bumps, and moves it on anything else', () => {
+    const store = createSqliteStore(db);
+    const generation = writeGenerationOf(db);
+    store.sites.insert(site('s1'));
+    const at = '2026-01-01T00:00:00.000Z';
+    const profile = { id: 'p1', name: 'base', parentId: null, settings: { language: 'de' }, revision: 1, createdAt: at, updatedAt: at };
+    const start = { any: generation.current(), beyond: generation.beyondConfigEdits() };
+    store.profiles.insert(profile);
+    store.profiles.update({ ...profile, settings: { language: 'fr' }, revision: 2 });
+    store.devices.bumpConfigRevision(['p1'], at);
+    store.devices.bumpConfigRevisionOf(['d1'], at);
+    expect(generation.current()).toBe(start.any + 4);
+    expect(generation.beyondConfigEdits()).toBe(start.beyond);
+    // Every other write moves both: a site, a profile removed, a device row rewritten.
+    store.sites.update({ ...site('s1'), name: 'Renamed' });
+    expect(generation.beyondConfigEdits()).toBe(start.beyond + 1);
+    store.profiles.delete('p1');
+    expect(generation.beyondConfigEdits()).toBe(start.beyond + 2);
+    expect(generation.current()).toBe(start.any + 6);
+  });
+
+  it('moves both numbers when a transaction holding a config edit rolls back', () => {
+    const store = createSqliteStore(db);
+    const generation = writeGenerationOf(db);
+    const beyond = generation.beyondConfigEdits();
+    expect(() =>
+      store.transaction(() => {
+        store.devices.bumpConfigRevision(['p1'], '2026-01-01T00:00:00.000Z');
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(generation.beyondConfigEdits()).toBe(beyond + 1);
+  });
+
   it('moves when a transaction rolls back, so nothing read inside it is kept', () => {
     const store = createSqliteStore(db);
     const generation = writeGenerationOf(db);
@@ -71,9 +105,16 @@ describe('write generation', () => {
     const other = new Database(join(dir, 'deskprov.db'));
     other.exec('CREATE TABLE scratch (x INTEGER)');
     other.close();
+    const beyond = generation.beyondConfigEdits();
     // Looked for at most every 20 ms.
     await new Promise((resolve) => setTimeout(resolve, 25));
     expect(generation.current()).toBeGreaterThan(start);
+    // What the other connection wrote is not known: the rows beyond config edits are read again too.
+    const other2 = new Database(join(dir, 'deskprov.db'));
+    other2.exec('CREATE TABLE scratch2 (x INTEGER)');
+    other2.close();
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(generation.beyondConfigEdits()).toBeGreaterThan(beyond);
   });
 
   it('moves when phone credentials are made or handed out, not when a served file is recorded', () => {
