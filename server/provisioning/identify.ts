@@ -137,6 +137,11 @@ export function identify(catalog: Catalog, request: IdentifyRequest): Identifica
   return out;
 }
 
+/**
+ * The identification contract: a MAC in the UA must agree with the MAC in the name when both
+ * exist. True when they agree or either is missing; false means one device is asking for
+ * another's file, and the caller refuses it like any other miss.
+ */
 export function macsAgree(ident: Pick<Identification, 'mac' | 'uaMac'>): boolean {
   return ident.mac === undefined || ident.uaMac === undefined || ident.mac === ident.uaMac;
 }

@@ -1,7 +1,8 @@
 /**
  * Rendered bytes kept per (device, file, input revision), least recently used first out (nearly:
- * see `get`), bounded in entries and in bytes. Pure data structure: no clock, no I/O. A new revision for the same device
- * and file replaces the old entry at once, so an edited profile never leaves stale bytes behind.
+ * see `get`), bounded in entries and in bytes. Pure data structure: no clock, no I/O. A new
+ * revision for the same device and file replaces the old entry at once, so an edited profile
+ * never leaves stale bytes behind.
  */
 
 export interface CachedFile {
@@ -46,8 +47,8 @@ export class RenderCache {
       return undefined;
     }
     // Moving a slot to the back is a delete and an insert in a map of tens of thousands: done only
-    // for a slot placed more than half the map's size ago, so a hot slot moves once per that many
-    // operations and still never reaches the front, where eviction takes from.
+    // for a slot placed more than half the map's size ago. A slot read at least that often is
+    // moved before it can reach the front, where eviction takes from.
     this.#operations += 1;
     if (this.#operations - slot.placedAt > this.#slots.size / 2) {
       this.#slots.delete(key);

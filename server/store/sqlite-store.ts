@@ -42,24 +42,19 @@ export function createSqliteStore(db: SqlDatabase): Store {
   const generation = writeGenerationOf(db);
   // Rows the phone pipeline renders from: a write to them moves the generation. Tokens and audit
   // entries feed no phone file, and a token check on every agent report must not clear copies.
-  const written = (method: string) => {
-    if (!READ_METHOD.test(method)) generation.bump();
+  // `configEdits`: the methods that write nothing but profile rows or devices' config-revision
+  // columns (single-table statements), reported as config edits (store/write-generation.ts).
+  const writes = (configEdits: readonly string[] = []) => (method: string) => {
+    if (!READ_METHOD.test(method)) generation.bump(configEdits.includes(method) ? 'config-edit' : undefined);
   };
-  // What a profile edit writes (store/write-generation.ts `config-edit`): the profile row itself,
-  // and the config-revision counters of its devices (a single-table UPDATE of those columns).
-  const profileWritten = (method: string) => {
-    if (!READ_METHOD.test(method)) generation.bump(method === 'insert' || method === 'update' ? 'config-edit' : undefined);
-  };
-  const deviceWritten = (method: string) => {
-    if (!READ_METHOD.test(method)) generation.bump(method === 'bumpConfigRevision' || method === 'bumpConfigRevisionOf' ? 'config-edit' : undefined);
-  };
+  const written = writes();
   return {
     sites: withStorageFaults(sqliteSites(db), reads('get', 'list'), written),
     extensions: withStorageFaults(sqliteExtensions(db), reads('get'), written),
     users: withStorageFaults(sqliteUsers(db), reads('get', 'getByExtension', 'list'), written),
     numbers: withStorageFaults(sqliteNumbers(db), NO_READS, written),
-    devices: withStorageFaults(sqliteDevices(db), reads('get', 'getByMac'), deviceWritten),
-    profiles: withStorageFaults(sqliteProfiles(db), reads('get'), profileWritten),
+    devices: withStorageFaults(sqliteDevices(db), reads('get', 'getByMac'), writes(['bumpConfigRevision', 'bumpConfigRevisionOf'])),
+    profiles: withStorageFaults(sqliteProfiles(db), reads('get'), writes(['insert', 'update'])),
     tokens: withStorageFaults(sqliteTokens(db), NO_READS),
     audit: withStorageFaults(sqliteAudit(db), NO_READS),
     transaction<T>(fn: () => T): T {
