@@ -86,6 +86,8 @@ describe('agent report logs', () => {
       ['agent report', 202, mac],
       ['agent report', 401, null],
     ]);
+    // Each line names its request, as fastify's own request lines do.
+    expect(reports.every((entry) => typeof entry.reqId === 'string' && entry.reqId.length > 0)).toBe(true);
     expect(server.lines.join('\n')).not.toContain(deviceToken);
   });
 });

@@ -6,6 +6,8 @@ import { tryParseMac } from '../../domain/mac-address.ts';
 import { phoneEventKind, phoneEventPatch, polyEvent } from '../../domain/phone-events.ts';
 import { PIDF_CONTENT_TYPE } from '../../domain/pidf-lo.ts';
 import { appError } from '../../errors.ts';
+import { flatLineLogger } from '../../logger.ts';
+import { lazyChildLogger } from '../lazy-child-logger.ts';
 import { pageFrom } from '../../services/context.ts';
 import { errors, IdParams, ListOf } from '../schemas/common.ts';
 import { MacParams } from '../schemas/devices.ts';
@@ -128,14 +130,18 @@ export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
     },
   );
 
+  // The report line holds strings and numbers only: the flat-line logger's censoring suffices.
+  const reportLog = flatLineLogger(app.log);
   app.post(
     '/agent/reports',
     {
-      // One line per report (a fleet heartbeats every minute), written with the status sent.
+      // One line per report (a fleet heartbeats every minute), written with the status sent; the
+      // request's own logger is made only when something else writes through it (an error).
       config: { auth: 'device', ownRequestLog: true },
+      childLoggerFactory: lazyChildLogger,
       onResponse: async (request, reply) => {
-        const line = { mac: request.device?.mac ?? null, status: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 };
-        request.log.info(line, 'agent report');
+        const line = { reqId: request.id, mac: request.device?.mac ?? null, status: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 };
+        reportLog.info(line, 'agent report');
       },
       bodyLimit: REPORT_BODY_LIMIT,
       schema: { tags, body: AgentReportBody, response: { 202: ReportAccepted, ...errors(400, 401, 403, 413, 415) } },
