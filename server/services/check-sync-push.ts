@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { createBoundedMemo } from '../domain/bounded-memo.ts';
 import type { Device } from '../domain/device.ts';
 import { checkSipContact, contactOnSiteNetworks, sipUriOf } from '../domain/sip-contact.ts';
 import type { Site } from '../domain/site.ts';
@@ -199,13 +200,10 @@ export function createCheckSyncPush(opts: CheckSyncPushOptions) {
      * throttle slot: allowing it again pushes at once).
      */
     push(devices: readonly Device[]): Device[] {
-      // A profile edit pushes to thousands of devices of a few sites: each site is read once.
-      const sites = new Map<string, Site | undefined>();
-      const siteOf = (id: string): Site | undefined => {
-        if (!sites.has(id)) sites.set(id, opts.siteOf?.(id));
-        return sites.get(id);
-      };
-      return devices.filter((device) => pushOne(device, false, siteOf));
+      // A profile edit pushes to thousands of devices of a few sites: each site is read once (a
+      // "no such site" too). Bounded by the device count, so the memo never empties mid-push.
+      const sites = createBoundedMemo<string, Site | undefined>(Math.max(1, devices.length));
+      return devices.filter((device) => pushOne(device, false, (id) => sites.get(id, () => opts.siteOf?.(id))));
     },
 
     /** Cancels the trailing pushes still waiting (server shutdown). */
