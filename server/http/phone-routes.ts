@@ -6,6 +6,7 @@ import type { FirmwareStore } from '../io/firmware-store.ts';
 import { appError } from '../errors.ts';
 import { flatLineLogger } from '../logger.ts';
 import { lazyChildLogger } from './lazy-child-logger.ts';
+import { responseTimeOf } from './own-request-line.ts';
 import { OUTSIDE_BODY, type PhoneFiles, type PhoneResult, type PhoneTransport } from '../services/phone-files.ts';
 import { contentRange, decideRange, notModified } from './http-semantics.ts';
 import { peerCertificateFacts } from './tls-client-cert.ts';
@@ -41,7 +42,7 @@ function transportOf(request: FastifyRequest): PhoneTransport {
  * Written through a flat-line logger: the lines hold strings and numbers only.
  */
 function log(logger: FastifyBaseLogger, request: FastifyRequest, reply: FastifyReply, result: PhoneResult): void {
-  const line = { reqId: request.id, ...result.logEvent, sent: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 };
+  const line = { reqId: request.id, ...result.logEvent, sent: reply.statusCode, responseTime: responseTimeOf(reply) };
   if (result.status === 200 || result.status === 204) logger.info(line, 'phone file');
   else if (result.status === 429) logger.debug(line, 'phone file refused: banned source');
   else logger.info(line, 'phone file refused');
@@ -66,7 +67,7 @@ function phoneRouteOptions(logger: FastifyBaseLogger) {
       const result = answers.get(request);
       if (result !== undefined) log(logger, request, reply, result);
       // Refused before the pipeline (a name the schema rejects): still one line, as fastify's was.
-      else logger.info({ reqId: request.id, url: request.url.slice(0, 256), sent: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'phone request refused');
+      else logger.info({ reqId: request.id, url: request.url.slice(0, 256), sent: reply.statusCode, responseTime: responseTimeOf(reply) }, 'phone request refused');
     },
   };
 }

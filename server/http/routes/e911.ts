@@ -8,6 +8,7 @@ import { PIDF_CONTENT_TYPE } from '../../domain/pidf-lo.ts';
 import { appError } from '../../errors.ts';
 import { flatLineLogger } from '../../logger.ts';
 import { lazyChildLogger } from '../lazy-child-logger.ts';
+import { responseTimeOf } from '../own-request-line.ts';
 import { pageFrom } from '../../services/context.ts';
 import { errors, IdParams, ListOf } from '../schemas/common.ts';
 import { MacParams } from '../schemas/devices.ts';
@@ -140,7 +141,7 @@ export const e911Routes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       config: { auth: 'device', ownRequestLog: true },
       childLoggerFactory: lazyChildLogger,
       onResponse: async (request, reply) => {
-        const line = { reqId: request.id, mac: request.device?.mac ?? null, status: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 };
+        const line = { reqId: request.id, mac: request.device?.mac ?? null, status: reply.statusCode, responseTime: responseTimeOf(reply) };
         reportLog.info(line, 'agent report');
       },
       bodyLimit: REPORT_BODY_LIMIT,
